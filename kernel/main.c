@@ -53,8 +53,9 @@ void kernel_main(struct boot_info *bi)
 	sched_init();
 	arch_timer_init_cpu(HZ);
 	smp_boot(bi);
-	printk("boot: kernel_main to all CPUs online took %llu us\n",
-	       (unsigned long long)(arch_time_ns() - t0) / 1000);
+	printk("boot: all CPUs online %llu us after kernel_main, %llu us after reset\n",
+	       (unsigned long long)(arch_time_ns() - t0) / 1000,
+	       (unsigned long long)arch_time_ns() / 1000);
 	if (!kthread_run(kernel_init, NULL, "init"))
 		panic("cannot create the init thread (out of memory?)");
 	cpu_idle();
