@@ -5,7 +5,7 @@
  *     sp + 0                argc                          (8 bytes)
  *     sp + 8                argv[0] .. argv[argc-1], NULL
  *     then                  envp[0] .. envp[n-1], NULL
- *     then                  auxv pairs {a_type, a_val}, ended by {AT_NULL, 0}
+ *     then                  auxv: pairs of 64-bit {type AT_*, value}, ended by {AT_NULL, 0}
  *     higher up             padding, the AT_RANDOM bytes, the argument and environment strings
  * Registers: everything 0 except the stack pointer and the program counter (on x86_64 rdx = 0
  * means "no function for atexit", as Linux does). The kernel provides at least AT_PHDR,
@@ -13,8 +13,6 @@
  */
 #ifndef _UAPI_FAULTLINE_AUXVEC_H
 #define _UAPI_FAULTLINE_AUXVEC_H
-
-#include "types.h"
 
 #define AT_NULL		0	/* end of the vector */
 #define AT_IGNORE	1
@@ -37,10 +35,5 @@
 #define AT_RANDOM	25	/* address of 16 random bytes */
 #define AT_HWCAP2	26
 #define AT_EXECFN	31	/* the path given to execve */
-
-typedef struct {
-	__u64 a_type;	/* AT_* */
-	__u64 a_val;
-} Elf64_auxv_t;
 
 #endif
