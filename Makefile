@@ -96,3 +96,4 @@ clean:
 	rm -rf build
 
 -include $(OBJS:.o=.d)
+include user/user.mk # user programs: targets user, user-check
