@@ -50,9 +50,15 @@ static int list(const char *path)
 		fprintf(stderr, "ls: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
+	errno = 0;
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.')
 			show(path, e->d_name);
+	if (errno) {
+		fprintf(stderr, "ls: reading %s: %s\n", path, strerror(errno));
+		closedir(d);
+		return 1;
+	}
 	closedir(d);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,7 +49,8 @@ struct dirent *readdir(DIR *d)
 	if (d->pos >= d->len && !refill(d))
 		return NULL;
 	k = (struct linux_dirent64 *)(d->buf + d->pos);
-	if (k->d_reclen <= sizeof(*k) || k->d_reclen > d->len - d->pos) {
+	if (k->d_reclen <= offsetof(struct linux_dirent64, d_name) ||
+	    k->d_reclen > d->len - d->pos) {
 		errno = EIO;	/* the kernel returned a malformed record */
 		d->pos = d->len;
 		return NULL;

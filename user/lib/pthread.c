@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <faultline/futex.h>
 #include <faultline/sched.h>
 #include "fl_internal.h"
 
@@ -169,8 +170,9 @@ int pthread_join(pthread_t id, void **result)
 		return t ? EINVAL : ESRCH;
 	if (t == fl_self())
 		return EDEADLK;
+	/* Not FUTEX_PRIVATE: the kernel's CLONE_CHILD_CLEARTID wake is a shared one (Linux's). */
 	while ((v = __atomic_load_n(&t->ctid, __ATOMIC_ACQUIRE)) != 0)
-		fl_futex_wait((volatile unsigned int *)&t->ctid, (unsigned int)v, NULL);
+		SYS4(__NR_futex, &t->ctid, FUTEX_WAIT, v, NULL);
 	if (result)
 		*result = t->result;
 	fl_mutex_lock(&table_lock);

@@ -85,7 +85,16 @@ static int status_code(int status)
 	return 1;
 }
 
-/* Wait for the pids of a foreground pipeline; the status is the last command's. */
+static int in_list(const pid_t *pids, int n, pid_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* Wait for the pids of a foreground pipeline (reporting background jobs that end meanwhile);
+ * the status is the last command's. */
 static void wait_pipeline(const pid_t *pids, int n)
 {
 	int status, left = n;
@@ -95,6 +104,8 @@ static void wait_pipeline(const pid_t *pids, int n)
 
 		if (pid < 0)
 			break;
+		if (!in_list(pids, n, pid))
+			fprintf(stderr, "[%d] done, status %d\n", pid, status_code(status));
 		for (int i = 0; i < n; i++) {
 			if (pids[i] != pid)
 				continue;
