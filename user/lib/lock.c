@@ -52,9 +52,9 @@ void fl_mutex_unlock(volatile unsigned int *word)
 	}
 }
 
-/* newlib's lock object. [L] word  [O] fields only the owner touches */
+/* newlib's lock object. [a] atomic  [O] only the owner writes (others only compare owner) */
 struct __lock {
-	volatile unsigned int word;	/* fl_mutex_* state */
+	volatile unsigned int word;	/* [a] fl_mutex_* state */
 	struct fl_thread *owner;	/* [O] holder, for recursive locks */
 	unsigned int depth;		/* [O] recursion depth */
 };
@@ -106,13 +106,19 @@ void __retarget_lock_release(_LOCK_T lock)
 	fl_mutex_unlock(&lock->word);
 }
 
+/* owner is read by non-owners (to learn they are not it), so it is accessed atomically. */
+static int owned_by_me(_LOCK_T lock, struct fl_thread *me)
+{
+	return __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == me;
+}
+
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
 {
 	struct fl_thread *me = fl_self();
 
-	if (lock->owner != me) {
+	if (!owned_by_me(lock, me)) {
 		fl_mutex_lock(&lock->word);
-		lock->owner = me;
+		__atomic_store_n(&lock->owner, me, __ATOMIC_RELAXED);
 	}
 	lock->depth++;
 }
@@ -121,10 +127,10 @@ int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
 {
 	struct fl_thread *me = fl_self();
 
-	if (lock->owner != me) {
+	if (!owned_by_me(lock, me)) {
 		if (fl_mutex_trylock(&lock->word))
 			return 0;
-		lock->owner = me;
+		__atomic_store_n(&lock->owner, me, __ATOMIC_RELAXED);
 	}
 	lock->depth++;
 	return 1;
@@ -134,6 +140,6 @@ void __retarget_lock_release_recursive(_LOCK_T lock)
 {
 	if (--lock->depth)
 		return;
-	lock->owner = NULL;
+	__atomic_store_n(&lock->owner, NULL, __ATOMIC_RELAXED);
 	fl_mutex_unlock(&lock->word);
 }
