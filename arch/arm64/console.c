@@ -61,24 +61,18 @@ void console_probe_dt(const void *fdt)
 	}
 	pl011_use_fallback();
 	printk("arm64: no PL011 in the device tree (stdout-path or \"arm,pl011\"); "
-	       "trying QEMU virt's UART at %#lx. On a Raspberry Pi add "
+	       "trying QEMU virt's UART at 0x%lx. On a Raspberry Pi add "
 	       "dtoverlay=disable-bt to config.txt\n", PL011_FALLBACK_PA);
 }
 
-static void putc_raw(char c)
-{
-	for (int i = 0; i < TX_SPIN_LIMIT && (readl(uart + UARTFR) & FR_TXFF); i++)
-		arch_cpu_relax();
-	writel((uint8_t)c, uart + UARTDR);
-}
-
+/* printk already turns "\n" into "\r\n". */
 void arch_console_putc(char c)
 {
 	if (!uart)
 		return;
-	if (c == '\n')
-		putc_raw('\r');
-	putc_raw(c);
+	for (int i = 0; i < TX_SPIN_LIMIT && (readl(uart + UARTFR) & FR_TXFF); i++)
+		arch_cpu_relax();
+	writel((uint8_t)c, uart + UARTDR);
 }
 
 int arch_console_getc(void)

@@ -102,7 +102,7 @@ static void *gic_map(phys_addr_t pa, uint64_t size, const char *what)
 	void *va = arm64_ioremap(pa, size);
 
 	if (!va)
-		panic("gic: cannot map the %s at %#lx; raise the fixmap device area "
+		panic("gic: cannot map the %s at 0x%lx; raise the fixmap device area "
 		      "(DEVMAP_END) in asm/memlayout.h", what, (unsigned long)pa);
 	return va;
 }
@@ -177,8 +177,8 @@ static void *gicv3_find_redist(uint64_t mpidr)
 		off += gic.redist_stride ? gic.redist_stride :
 		       (typer & GICR_TYPER_VLPIS) ? 4 * GICR_SGI_BASE : 2 * GICR_SGI_BASE;
 	}
-	panic("gic: no GICv3 redistributor for MPIDR %#lx in the device tree's region "
-	      "%#lx+%#lx; check the GIC node's second reg entry", (unsigned long)mpidr,
+	panic("gic: no GICv3 redistributor for MPIDR 0x%lx in the device tree's region "
+	      "0x%lx+0x%lx; check the GIC node's second reg entry", (unsigned long)mpidr,
 	      (unsigned long)gic.redist_pa, (unsigned long)gic.redist_size);
 }
 
@@ -222,7 +222,7 @@ void arch_irq_init(void)
 		gic.redist = gic_map(gic.redist_pa, gic.redist_size, "redistributors");
 		gicv3_init_dist();
 	}
-	printk("gic: GICv%d, %u interrupt lines, distributor at %#lx\n", gic.version,
+	printk("gic: GICv%d, %u interrupt lines, distributor at 0x%lx\n", gic.version,
 	       gic.nr_lines, (unsigned long)gic.dist_pa);
 	gic_init_cpu();
 }

@@ -67,7 +67,8 @@ el2_to_el1:
 	ubfx	x9, x9, #24, #4
 	cbz	x9, 2f
 	mrs	x9, S3_4_C12_C9_5		/* ICC_SRE_EL2 */
-	orr	x9, x9, #0x9			/* SRE | Enable: EL1 may use ICC_SRE_EL1 */
+	mov	x10, #0x9			/* SRE | Enable: EL1 may use ICC_SRE_EL1 */
+	orr	x9, x9, x10
 	msr	S3_4_C12_C9_5, x9
 	isb
 2:	ldr	x9, =SCTLR_EL1_MMU_OFF
@@ -120,8 +121,9 @@ create_boot_tables:
 	str	x2, [x1, #(510 * 8)]
 	adrp	x4, _kernel_end
 	sub	x4, x4, x20			/* image size */
-	add	x4, x4, #0x1fffff
-	lsr	x4, x4, #21			/* number of 2 MiB blocks */
+	add	x4, x4, #0x200, lsl #12
+	sub	x4, x4, #1
+	lsr	x4, x4, #21			/* number of 2 MiB blocks, rounded up */
 	ldr	x5, =BLOCK_KERNEL
 	orr	x5, x5, x20
 1:	str	x5, [x3], #8

@@ -118,13 +118,13 @@ void arm64_map_ram(const struct boot_info *bi)
 		int err;
 
 		if (r->base + r->size > PHYS_MAP_SIZE)
-			arm64_boot_fail("RAM at %#lx+%#lx is beyond the %lu TiB direct map; "
+			arm64_boot_fail("RAM at 0x%lx+0x%lx is beyond the %lu TiB direct map; "
 					"raise PHYS_MAP_SIZE in asm/memlayout.h\n",
 					(unsigned long)r->base, (unsigned long)r->size,
 					PHYS_MAP_SIZE >> 40);
 		err = arm64_map_range(PHYS_MAP_BASE + r->base, r->base, r->size, PAGE_KERNEL, false);
 		if (err)
-			arm64_boot_fail("cannot direct-map RAM %#lx+%#lx (error %d); raise "
+			arm64_boot_fail("cannot direct-map RAM 0x%lx+0x%lx (error %d); raise "
 					"PGTABLE_POOL_PAGES in arch/arm64/mmu.c\n",
 					(unsigned long)r->base, (unsigned long)r->size, err);
 	}

@@ -87,10 +87,11 @@ static void semihost_exit(int code)
 
 void arch_poweroff(int status)
 {
-	const char *exit = cmdline_get("qemu_exit");
+	char exit[16] = "";
 
 	arch_irq_disable();
-	if (status != 0 && exit && strcmp(exit, "semihosting") == 0)
+	cmdline_copy("qemu_exit", exit, sizeof(exit));
+	if (status != 0 && strcmp(exit, "semihosting") == 0)
 		semihost_exit(QEMU_EXIT_BASE + MIN(status > 0 ? status : 63, 63));
 	if (status != 0)
 		printk("poweroff: status %d (a failure), but PSCI SYSTEM_OFF cannot report it\n",

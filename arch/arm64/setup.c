@@ -34,23 +34,23 @@ static const void *map_fdt(phys_addr_t pa)
 	uint32_t size;
 
 	if (!pa || !IS_ALIGNED(pa, 8))
-		arm64_boot_fail("x0 = %#lx is not a device tree address; the boot loader must "
+		arm64_boot_fail("x0 = 0x%lx is not a device tree address; the boot loader must "
 				"pass the DTB's physical address in x0 (QEMU -kernel, U-Boot "
 				"booti, Pi firmware all do)\n", (unsigned long)pa);
 	if (arm64_map_range(va, pa, 40, PAGE_KERNEL, true))
-		arm64_boot_fail("cannot map the DTB at %#lx\n", (unsigned long)pa);
+		arm64_boot_fail("cannot map the DTB at 0x%lx\n", (unsigned long)pa);
 	if (fdt32((const void *)va) != 0xd00dfeed)
-		arm64_boot_fail("no device tree at %#lx (magic %#x, want 0xd00dfeed); "
+		arm64_boot_fail("no device tree at 0x%lx (magic 0x%x, want 0xd00dfeed); "
 				"pass a DTB (QEMU -dtb, U-Boot booti's third argument)\n",
 				(unsigned long)pa, fdt32((const void *)va));
 	size = fdt32((const char *)va + 4);
 	if (size > FDT_MAX_SIZE || size < 40)
-		arm64_boot_fail("device tree at %#lx claims %u bytes (limit %lu); it is "
+		arm64_boot_fail("device tree at 0x%lx claims %u bytes (limit %lu); it is "
 				"corrupt or too big\n", (unsigned long)pa, size, FDT_MAX_SIZE);
 	if (arm64_map_range(va, pa, size, PAGE_KERNEL, true))
-		arm64_boot_fail("cannot map the %u-byte DTB at %#lx\n", size, (unsigned long)pa);
+		arm64_boot_fail("cannot map the %u-byte DTB at 0x%lx\n", size, (unsigned long)pa);
 	if (fdt_check((const void *)va))
-		arm64_boot_fail("the device tree at %#lx is malformed (see above); fix or "
+		arm64_boot_fail("the device tree at 0x%lx is malformed (see above); fix or "
 				"regenerate the DTB\n", (unsigned long)pa);
 	return (const void *)va;
 }
@@ -139,7 +139,7 @@ void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base)
 	gic_probe_dt(fdt);
 	timer_probe_dt(fdt);
 	bi->dtb = fdt;
-	printk("arm64: EL1, image at %#lx, DTB at %#lx, %u CPUs in the device tree\n",
+	printk("arm64: EL1, image at 0x%lx, DTB at 0x%lx, %u CPUs in the device tree\n",
 	       (unsigned long)phys_base, (unsigned long)dtb_pa, bi->nr_cpus);
 	kernel_main(bi);
 }

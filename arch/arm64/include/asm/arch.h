@@ -6,6 +6,7 @@
 #define ASM_ARCH_H
 
 #include <asm/memlayout.h>
+#include <asm/sysreg.h>
 
 #define ARCH_NAME	"arm64"
 #define ARCH_PT_LEVELS	4
@@ -32,7 +33,6 @@
 
 #ifndef __ASSEMBLY__
 #include <types.h>
-#include <asm/sysreg.h>
 
 /* Trap frame: built on the interrupted thread's kernel stack by entry.S. */
 struct pt_regs {
