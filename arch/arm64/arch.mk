@@ -6,11 +6,12 @@ CROSS_COMPILE := aarch64-linux-gnu-
 # compiler-generated accesses legal while the MMU is off.
 ARCH_CFLAGS := -mgeneral-regs-only -mno-outline-atomics -march=armv8-a -mstrict-align \
 	-mcmodel=small -fno-asynchronous-unwind-tables
-ARCH_LDFLAGS := --no-relax
+ARCH_LDFLAGS := --no-relax --build-id=none
 KERNEL_IMAGE := $(B)/Image
 GDB_ARCH := aarch64
 # The IRQ vector code a gdb backtrace from do_irq() must reach.
 TRAP_ENTRY_SYMBOL := el1_irq
+export GDB_ARCH TRAP_ENTRY_SYMBOL
 
 # The Linux arm64 Image: the ELF's loadable bytes from _kernel_start, header first.
 $(B)/Image: $(B)/kernel.elf

@@ -115,7 +115,6 @@ vectors:
 	.type	el1_irq, %function
 el1_irq:
 	.cfi_startproc
-	.cfi_signal_frame
 	kernel_entry
 	trap_frame_cfi
 	mov	x0, sp
@@ -128,7 +127,6 @@ el1_irq:
 	.type	el1_sync, %function
 el1_sync:
 	.cfi_startproc
-	.cfi_signal_frame
 	kernel_entry
 	trap_frame_cfi
 	mov	x0, sp
