@@ -27,10 +27,12 @@ _head:
 	.long	0				/* res5 */
 
 	.section ".idmap.text", "ax"
-/* x19 = DTB physical address, x20 = physical load address of _kernel_start. */
+/* x19 = DTB physical address, x20 = physical load address of _kernel_start, x21 = entry EL. */
 primary_entry:
 	mov	x19, x0
 	adrp	x20, _kernel_start
+	mrs	x21, CurrentEL
+	lsr	x21, x21, #2
 	bl	el2_to_el1
 	tst	x20, #0x1fffff
 	b.ne	bad_load_address
@@ -222,6 +224,7 @@ primary_high:
 	mov	x30, xzr
 	mov	x0, x19
 	mov	x1, x20
+	mov	x2, x21
 	bl	arm64_start_kernel
 1:	wfe
 	b	1b

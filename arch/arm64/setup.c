@@ -116,7 +116,7 @@ static void probe_chosen(const void *fdt, struct boot_info *bi)
 }
 
 /* Boot CPU, from head.S: dtb_pa from x0, phys_base = where _kernel_start was loaded. */
-void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base)
+void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, unsigned long entry_el)
 {
 	struct boot_info *bi = &boot_info;
 	const void *fdt;
@@ -139,7 +139,8 @@ void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base)
 	gic_probe_dt(fdt);
 	timer_probe_dt(fdt);
 	bi->dtb = fdt;
-	printk("arm64: EL1, image at 0x%lx, DTB at 0x%lx, %u CPUs in the device tree\n",
-	       (unsigned long)phys_base, (unsigned long)dtb_pa, bi->nr_cpus);
+	printk("arm64: entered at EL%lu, running at EL1; image at 0x%lx, DTB at 0x%lx, "
+	       "%u CPUs in the device tree\n", entry_el, (unsigned long)phys_base,
+	       (unsigned long)dtb_pa, bi->nr_cpus);
 	kernel_main(bi);
 }
