@@ -348,8 +348,11 @@ void page_alloc_init(struct boot_info *bi)
 	uint64_t ram_bytes = 0, map_bytes = 0;
 	unsigned int i;
 
-	for (i = 0; i < MAX_ORDER; i++)
+	for (i = 0; i < MAX_ORDER; i++) {
 		INIT_LIST_HEAD(&free_area[i].free_list);
+		free_area[i].nr_free = 0;
+	}
+	free_page_count = total_page_count = 0;
 	memblock_init(bi);
 	if (memblock.nr_ram > MAX_MEM_SECTIONS)
 		panic("mm: %u RAM ranges, at most %u supported (MAX_MEM_SECTIONS)",

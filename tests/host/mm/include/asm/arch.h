@@ -12,11 +12,11 @@
 
 #define ARCH_NAME	"host"
 #define ARCH_PT_LEVELS	4
-#define PHYS_MAP_BASE	0x200000000000UL	/* the arena, see shim.c */
+#define PHYS_MAP_BASE	0x001000000000UL	/* the arena, see shim.c */
 #define PHYS_MAP_SIZE	(1UL << 30)		/* 1 GiB of "physical" address space */
-#define KMAP_BASE	0x300000000000UL	/* only page tables, never dereferenced */
+#define KMAP_BASE	0x003000000000UL	/* only page tables, never dereferenced */
 #define KMAP_SIZE	(64UL << 20)
-#define KERNEL_VIRT_BASE 0xffffffff80000000UL
+#define KERNEL_VIRT_BASE 0x500000000000UL	/* below a PIE host binary, see shim.c */
 
 struct pt_regs { uintptr_t pc; };
 struct arch_context { uintptr_t sp; };

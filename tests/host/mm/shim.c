@@ -1,0 +1,137 @@
+/*
+ * shim.c - the few kernel services kernel/mm needs, done with libc and
+ * pthreads so the allocator runs as a host process (DESIGN.md §7).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "shim.h"
+#include <mm.h>
+
+__thread struct cpu *host_this_cpu;
+__thread int host_cpu_id;
+uintptr_t kimage_voffset;	/* set by host_arena_init() */
+
+/* The "kernel image": a static blob of the host binary, which lives above
+ * KERNEL_VIRT_BASE like a real image; __pa() maps it to HOST_KIMAGE_PA. */
+__asm__(".pushsection .bss\n.balign 4096\n.globl _kernel_start\n_kernel_start:\n"
+	".skip 0x45000\n.globl _kernel_end\n_kernel_end:\n.popsection");
+volatile int panic_in_progress;
+const char *host_cmdline = "";
+
+/* A test that expects a panic sets this; panic() then jumps back. */
+__thread jmp_buf *host_panic_jmp;
+__thread char host_panic_msg[512];
+
+int vprintk(const char *fmt, va_list ap)
+{
+	return vprintf(fmt, ap);
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = host_quiet ? 0 : vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+bool host_quiet;
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(host_panic_msg, sizeof(host_panic_msg), fmt, ap);
+	va_end(ap);
+	if (host_panic_jmp)
+		longjmp(*host_panic_jmp, 1);
+	fprintf(stderr, "PANIC: %s\n", host_panic_msg);
+	abort();
+}
+
+void spin_lock_init(spinlock_t *l, const char *name)
+{
+	memset(l, 0, sizeof(*l));
+	l->owner_cpu = -1;
+	l->name = name;
+}
+
+void spin_lock(spinlock_t *l)
+{
+	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == host_cpu_id)
+		panic("spin_lock(%s): recursion", l->name);
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			;
+	__atomic_store_n(&l->owner_cpu, host_cpu_id, __ATOMIC_RELAXED);
+}
+
+bool spin_trylock(spinlock_t *l)
+{
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		return false;
+	__atomic_store_n(&l->owner_cpu, host_cpu_id, __ATOMIC_RELAXED);
+	return true;
+}
+
+void spin_unlock(spinlock_t *l)
+{
+	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) != host_cpu_id)
+		panic("spin_unlock(%s): not the owner", l->name);
+	__atomic_store_n(&l->owner_cpu, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+bool spin_is_locked_by_me(const spinlock_t *l)
+{
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == host_cpu_id;
+}
+
+const char *cmdline_get(const char *key)
+{
+	const char *p = strstr(host_cmdline, key);
+	size_t n = strlen(key);
+
+	if (!p)
+		return NULL;
+	return p[n] == '=' ? p + n + 1 : "";
+}
+
+bool cmdline_has(const char *key)
+{
+	return cmdline_get(key) != NULL;
+}
+
+uint32_t fdt_totalsize(const void *fdt)
+{
+	(void)fdt;
+	return 0;
+}
+
+void host_arena_init(void)
+{
+	void *p = mmap((void *)PHYS_MAP_BASE, PHYS_MAP_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p != (void *)PHYS_MAP_BASE) {
+		perror("mmap arena at PHYS_MAP_BASE");
+		exit(2);
+	}
+	if ((uintptr_t)_kernel_start < KERNEL_VIRT_BASE) {
+		fprintf(stderr, "host binary below KERNEL_VIRT_BASE: build it as PIE\n");
+		exit(2);
+	}
+	kimage_voffset = (uintptr_t)_kernel_start - HOST_KIMAGE_PA;
+}
+
