@@ -86,7 +86,7 @@ unsigned int range_subtract(struct phys_range *r, unsigned int n, unsigned int m
 			n++;
 			i++;
 		} else {
-			printk("mm: too many memory ranges, dropping [%#llx-%#llx): "
+			printk("mm: too many memory ranges, dropping [0x%llx-0x%llx): "
 			       "raise MEMBLOCK_MAX in kernel/mm/internal.h\n",
 			       (unsigned long long)end, (unsigned long long)c->end);
 			c->end = start;
@@ -107,7 +107,7 @@ static void add_ram(phys_addr_t base, uint64_t size)
 	phys_addr_t limit = PHYS_MAP_SIZE;
 
 	if (end > limit) {
-		printk("mm: ignoring RAM [%#llx-%#llx): beyond the %llu GiB direct map "
+		printk("mm: ignoring RAM [0x%llx-0x%llx): beyond the %llu GiB direct map "
 		       "(PHYS_MAP_SIZE); enlarge it in the arch memlayout to use it\n",
 		       (unsigned long long)MAX(base, limit), (unsigned long long)end,
 		       (unsigned long long)(limit / GiB));

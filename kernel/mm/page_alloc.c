@@ -176,19 +176,19 @@ static void check_free(struct page *page, unsigned int order)
 	unsigned long pfn = page_to_pfn(page);
 
 	if (flags & PG_buddy)
-		panic("__free_pages: double free of pfn %#lx (order %u): the block is already free",
+		panic("__free_pages: double free of pfn 0x%lx (order %u): the block is already free",
 		      pfn, order);
 	if (flags & PG_reserved)
-		panic("__free_pages: pfn %#lx is reserved (kernel image, firmware or mem_map) "
+		panic("__free_pages: pfn 0x%lx is reserved (kernel image, firmware or mem_map) "
 		      "and was never allocated", pfn);
 	if (!(flags & PG_head))
-		panic("__free_pages: pfn %#lx does not start an allocated block: a pointer into "
+		panic("__free_pages: pfn 0x%lx does not start an allocated block: a pointer into "
 		      "the middle of a block, or a double free of a block since merged", pfn);
 	if (page->order != order)
-		panic("__free_pages: pfn %#lx was allocated with order %u but freed with order %u",
+		panic("__free_pages: pfn 0x%lx was allocated with order %u but freed with order %u",
 		      pfn, page->order, order);
 	if (flags & (PG_slab | PG_kmalloc))
-		panic("__free_pages: pfn %#lx still belongs to %s: free it with %s", pfn,
+		panic("__free_pages: pfn 0x%lx still belongs to %s: free it with %s", pfn,
 		      flags & PG_slab ? "a slab cache" : "kmalloc",
 		      flags & PG_slab ? "kmem_cache_free()" : "kfree()");
 }
@@ -206,7 +206,7 @@ void __free_pages(struct page *page, unsigned int order)
 	if (old > 1)
 		return;			/* someone else still holds a reference */
 	if (old < 1)
-		panic("__free_pages: double free of pfn %#lx (refcount was %d)",
+		panic("__free_pages: double free of pfn 0x%lx (refcount was %d)",
 		      page_to_pfn(page), old);
 	spin_lock(&zone_lock);
 	page->flags &= ~PG_head;
@@ -284,7 +284,7 @@ static void init_section(unsigned int idx, const struct phys_range *ram)
 	s->nr_pages = (ram->end - ram->start) >> PAGE_SHIFT;
 	bytes = s->nr_pages * sizeof(struct page);
 	if (!memblock_alloc(bytes, PAGE_SIZE, &pa))
-		panic("mm: no room for the %llu KiB mem_map of RAM [%#llx-%#llx) "
+		panic("mm: no room for the %llu KiB mem_map of RAM [0x%llx-0x%llx) "
 		      "(%llu KiB free): give the machine more memory",
 		      (unsigned long long)(bytes / KiB), (unsigned long long)ram->start,
 		      (unsigned long long)ram->end,
@@ -321,9 +321,11 @@ static void free_range(unsigned long pfn, unsigned long end)
 	}
 }
 
-static bool memblock_debug(const char *arg)
+static bool memblock_debug(void)
 {
-	return arg && strcmp(arg, "debug") == 0;
+	char arg[8];
+
+	return cmdline_copy("memblock", arg, sizeof(arg)) && strcmp(arg, "debug") == 0;
 }
 
 /* With "memblock=debug" on the command line: the map memblock built. */
@@ -332,12 +334,12 @@ static void print_memory_map(void)
 	unsigned int i;
 
 	for (i = 0; i < memblock.nr_ram; i++)
-		printk("mm: RAM  [%#llx-%#llx) %llu KiB\n",
+		printk("mm: RAM  [0x%llx-0x%llx) %llu KiB\n",
 		       (unsigned long long)memblock.ram[i].start,
 		       (unsigned long long)memblock.ram[i].end,
 		       (unsigned long long)((memblock.ram[i].end - memblock.ram[i].start) / KiB));
 	for (i = 0; i < memblock.nr_free; i++)
-		printk("mm: free [%#llx-%#llx) %llu KiB\n",
+		printk("mm: free [0x%llx-0x%llx) %llu KiB\n",
 		       (unsigned long long)memblock.free[i].start,
 		       (unsigned long long)memblock.free[i].end,
 		       (unsigned long long)((memblock.free[i].end - memblock.free[i].start) / KiB));
@@ -363,7 +365,7 @@ void page_alloc_init(struct boot_info *bi)
 		map_bytes += mem_sections[i].nr_pages * sizeof(struct page);
 	}
 	nr_mem_sections = memblock.nr_ram;
-	if (memblock_debug(cmdline_get("memblock")))
+	if (memblock_debug())
 		print_memory_map();
 	for (i = 0; i < memblock.nr_free; i++)
 		free_range(memblock.free[i].start >> PAGE_SHIFT, memblock.free[i].end >> PAGE_SHIFT);

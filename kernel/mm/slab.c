@@ -209,7 +209,7 @@ static void check_poison(const struct kmem_cache *c, const struct page *head, vo
 		      "being freed (use after free)", c->name, obj, next);
 	for (i = sizeof(void *); i < c->size; i++)
 		if (b[i] != POISON_FREE)
-			panic("slab %s: object %p byte %zu is %#x, not the poison %#x: it was "
+			panic("slab %s: object %p byte %zu is 0x%x, not the poison 0x%x: it was "
 			      "written after being freed (use after free)",
 			      c->name, obj, i, b[i], POISON_FREE);
 }

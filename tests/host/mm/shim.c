@@ -135,3 +135,18 @@ void host_arena_init(void)
 	kimage_voffset = (uintptr_t)_kernel_start - HOST_KIMAGE_PA;
 }
 
+
+size_t cmdline_copy(const char *key, char *buf, size_t size)
+{
+	const char *v = cmdline_get(key);
+	size_t n = 0;
+
+	if (!v || !size)
+		return 0;
+	while (v[n] && v[n] != ' ' && n + 1 < size) {
+		buf[n] = v[n];
+		n++;
+	}
+	buf[n] = '\0';
+	return n;
+}
