@@ -10,8 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 #include "shim.h"
+#include <cpu.h>
+#include <ktest.h>
 #include <mm.h>
+#include <page_alloc.h>
 
 __thread struct cpu *host_this_cpu;
 __thread int host_cpu_id;
@@ -59,6 +64,17 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+/* Lock ownership is per pthread (several threads may play the same CPU). */
+static int lock_owner_id(void)
+{
+	static int next_id = 1;
+	static __thread int id;
+
+	if (!id)
+		id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+	return id;
+}
+
 void spin_lock_init(spinlock_t *l, const char *name)
 {
 	memset(l, 0, sizeof(*l));
@@ -68,25 +84,25 @@ void spin_lock_init(spinlock_t *l, const char *name)
 
 void spin_lock(spinlock_t *l)
 {
-	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == host_cpu_id)
+	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == lock_owner_id())
 		panic("spin_lock(%s): recursion", l->name);
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			;
-	__atomic_store_n(&l->owner_cpu, host_cpu_id, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner_cpu, lock_owner_id(), __ATOMIC_RELAXED);
 }
 
 bool spin_trylock(spinlock_t *l)
 {
 	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
-	__atomic_store_n(&l->owner_cpu, host_cpu_id, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner_cpu, lock_owner_id(), __ATOMIC_RELAXED);
 	return true;
 }
 
 void spin_unlock(spinlock_t *l)
 {
-	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) != host_cpu_id)
+	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) != lock_owner_id())
 		panic("spin_unlock(%s): not the owner", l->name);
 	__atomic_store_n(&l->owner_cpu, -1, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
@@ -95,7 +111,7 @@ void spin_unlock(spinlock_t *l)
 bool spin_is_locked_by_me(const spinlock_t *l)
 {
 	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
-	       __atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == host_cpu_id;
+	       __atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == lock_owner_id();
 }
 
 const char *cmdline_get(const char *key)
@@ -149,4 +165,111 @@ size_t cmdline_copy(const char *key, char *buf, size_t size)
 	}
 	buf[n] = '\0';
 	return n;
+}
+
+/* ---- CPUs, threads, time and the ktest runner, for the in-kernel tests ---- */
+
+struct cpu cpus[NR_CPUS];
+unsigned int nr_cpus_possible;
+
+void host_cpus_init(unsigned int n)
+{
+	unsigned int i;
+
+	nr_cpus_possible = n;
+	for (i = 0; i < n; i++) {
+		cpus[i].id = i;
+		cpus[i].online = true;
+	}
+	host_this_cpu = &cpus[0];
+}
+
+struct ipi { void (*fn)(void *); void *arg; unsigned int cpu; };
+
+static void *ipi_thread(void *p)
+{
+	struct ipi *ipi = p;
+
+	host_this_cpu = &cpus[ipi->cpu];
+	host_cpu_id = (int)ipi->cpu;
+	ipi->fn(ipi->arg);
+	return NULL;
+}
+
+/* Every "CPU" runs fn at the same time, on its own pthread. */
+void on_each_cpu(void (*fn)(void *), void *arg, bool wait)
+{
+	pthread_t th[NR_CPUS];
+	struct ipi ipi[NR_CPUS];
+	unsigned int i;
+
+	(void)wait;
+	for (i = 0; i < nr_cpus_possible; i++) {
+		ipi[i] = (struct ipi){ fn, arg, i };
+		pthread_create(&th[i], NULL, ipi_thread, &ipi[i]);
+	}
+	for (i = 0; i < nr_cpus_possible; i++)
+		pthread_join(th[i], NULL);
+}
+
+struct kthread { void (*fn)(void *); void *arg; unsigned int cpu; };
+
+static void *kthread_main(void *p)
+{
+	struct kthread k = *(struct kthread *)p;
+
+	free(p);
+	host_this_cpu = &cpus[k.cpu];
+	host_cpu_id = (int)k.cpu;
+	k.fn(k.arg);
+	return NULL;
+}
+
+struct thread *kthread_run(void (*fn)(void *), void *arg, const char *name)
+{
+	static unsigned int next_cpu;
+	struct kthread *k = malloc(sizeof(*k));
+	pthread_t th;
+
+	(void)name;
+	*k = (struct kthread){ fn, arg, __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % nr_cpus_possible };
+	if (pthread_create(&th, NULL, kthread_main, k))
+		return NULL;
+	pthread_detach(th);
+	return (struct thread *)k;	/* only compared with NULL */
+}
+
+void msleep(unsigned int ms)
+{
+	usleep(ms * 1000);
+}
+
+uint64_t arch_time_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->failures++;
+	fprintf(stderr, "  %s: %s:%d: ", t->name, file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The kernel pretends its root table is this one (pgtable.c's kernel calls). */
+static phys_addr_t host_kernel_root;
+
+phys_addr_t arch_kernel_pgd(void)
+{
+	if (!host_kernel_root)
+		host_kernel_root = __pa(get_zeroed_page());
+	return host_kernel_root;
 }

@@ -17,5 +17,6 @@ extern bool host_quiet;
 #define HOST_KIMAGE_PA 0x00300000UL	/* where the pretend image is "loaded" */
 
 void host_arena_init(void);
+void host_cpus_init(unsigned int n);
 
 #endif

@@ -15,6 +15,7 @@
 #include <slab.h>
 #include "../../../kernel/mm/internal.h"
 #include "shim.h"
+#include <ktest.h>
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -386,33 +387,53 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
 	{ "slab_checks", test_slab_checks },
 };
 
+extern const struct ktest __start_ktests[], __stop_ktests[];
+static const struct ktest *current_ktest;
+
+/* One of the in-kernel tests (kernel/mm/..._test.c), on a freshly booted allocator. */
+static void run_ktest(void)
+{
+	struct ktest_ctx ctx = { current_ktest->name, 0 };
+
+	boot_messy();
+	slab_init();
+	current_ktest->fn(&ctx);
+	exit(ctx.failures != 0);
+}
+
+static bool run_child(const char *name, void (*fn)(void))
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		host_quiet = getenv("V") == NULL;
+		host_arena_init();
+		host_cpus_init(4);
+		fn();
+		exit(0);
+	}
+	waitpid(pid, &st, 0);
+	st = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	printf("%s %s\n", st ? "ok  " : "FAIL", name);
+	return st;
+}
+
 int main(void)
 {
 	int passed = 0, failed = 0;
+	const struct ktest *kt;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		pid_t pid;
-		int st;
-
-		fflush(stdout);
-		pid = fork();
-
-		if (pid == 0) {
-			host_quiet = getenv("V") == NULL;
-			host_arena_init();
-			tests[i].fn();
-			exit(0);
-		}
-		waitpid(pid, &st, 0);
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-			printf("ok   %s\n", tests[i].name);
-			passed++;
-		} else {
-			printf("FAIL %s\n", tests[i].name);
-			failed++;
-		}
+	for (i = 0; i < ARRAY_SIZE(tests); i++)
+		run_child(tests[i].name, tests[i].fn) ? passed++ : failed++;
+	for (kt = __start_ktests; kt < __stop_ktests; kt++) {
+		current_ktest = kt;
+		run_child(kt->name, run_ktest) ? passed++ : failed++;
 	}
 	printf("host mm: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
+
