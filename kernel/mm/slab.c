@@ -105,7 +105,8 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 {
 	struct kmem_cache *c;
 
-	BUG_ON(!slab_ready);
+	if (unlikely(!slab_ready))
+		panic("kmem_cache_create(%s) before slab_init()", name);
 	c = kmem_cache_alloc(&kmem_cache_cache);
 	if (!c)
 		return NULL;
@@ -340,7 +341,8 @@ static void *kmalloc_large(size_t size)
 
 void *kmalloc(size_t size)
 {
-	BUG_ON(!slab_ready);
+	if (unlikely(!slab_ready))
+		panic("kmalloc(%zu) before slab_init(): allocate later, or use get_free_pages()", size);
 	if (size > KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(size);
 	return kmem_cache_alloc(kmalloc_cache(size ? size : 1));
