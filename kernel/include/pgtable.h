@@ -59,8 +59,8 @@ void pt_dump_walk(phys_addr_t root, uintptr_t va);
 int map_kernel_page(uintptr_t va, phys_addr_t pa, unsigned int prot);
 int unmap_kernel_page(uintptr_t va);
 bool lookup_kernel_page(uintptr_t va, phys_addr_t *pa, unsigned int *prot);
-/* Make sure the root entries covering [start, end) point to tables, so
- * later mappings there never change the root (shared by copies of it). */
-int kernel_pt_prealloc(uintptr_t start, uintptr_t end);
+/* Make sure the root entries covering [start, start + size) point to tables,
+ * so later mappings there never change the root (shared by copies of it). */
+int kernel_pt_prealloc(uintptr_t start, size_t size);
 
 #endif

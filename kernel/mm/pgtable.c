@@ -187,15 +187,18 @@ bool lookup_kernel_page(uintptr_t va, phys_addr_t *pa, unsigned int *prot)
 	return pt_lookup(arch_kernel_pgd(), va, pa, prot, NULL);
 }
 
-int kernel_pt_prealloc(uintptr_t start, uintptr_t end)
+int kernel_pt_prealloc(uintptr_t start, size_t size)
 {
 	uintptr_t step = PT_LEVEL_SIZE(PT_ROOT_LEVEL);
-	uintptr_t va;
+	uintptr_t first = ALIGN_DOWN(start, step);
+	/* Count slots rather than compare addresses: the area may end at 2^64. */
+	size_t i, slots = (size + (start - first) + step - 1) / step;
 	int ret = 0, level;
 
 	spin_lock(&kernel_pt_lock);
-	for (va = ALIGN_DOWN(start, step); va < end && va >= ALIGN_DOWN(start, step); va += step) {
-		pte_t *ptep = pt_walk(arch_kernel_pgd(), va, PT_ROOT_LEVEL - 1, true, &level);
+	for (i = 0; i < slots; i++) {
+		pte_t *ptep = pt_walk(arch_kernel_pgd(), first + i * step,
+				      PT_ROOT_LEVEL - 1, true, &level);
 
 		if (!ptep) {
 			ret = -ENOMEM;

@@ -55,7 +55,7 @@ static void kmap_prepare(void)
 
 	if (kmap_tables_ready)
 		return;
-	ret = kernel_pt_prealloc(KMAP_BASE, KMAP_BASE + KMAP_SIZE);
+	ret = kernel_pt_prealloc(KMAP_BASE, KMAP_SIZE);
 	if (ret)
 		panic("vmap: cannot prepare the page tables of the KMAP area 0x%lx (error %d): "
 		      "the arch boot page tables must leave it unmapped", (unsigned long)KMAP_BASE, ret);
@@ -65,6 +65,8 @@ static void kmap_prepare(void)
 /* Reserve size bytes (+ a guard page) of the area for vm. Locks: none (takes vmap_lock). */
 static bool area_reserve(struct vm_struct *vm, size_t size)
 {
+	/* end is 0 if the area ends at the top of the address space;
+	 * the unsigned differences below are still right. */
 	uintptr_t start = KMAP_BASE, end = KMAP_BASE + KMAP_SIZE;
 	size_t need = size + PAGE_SIZE;
 	struct list_head *pos;

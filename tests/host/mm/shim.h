@@ -18,5 +18,6 @@ extern bool host_quiet;
 
 void host_arena_init(void);
 void host_cpus_init(unsigned int n);
+extern unsigned long host_tlb_flushes;
 
 #endif

@@ -13,6 +13,8 @@
 #include <boot.h>
 #include <page_alloc.h>
 #include <slab.h>
+#include <pgtable.h>
+#include <vmap.h>
 #include "../../../kernel/mm/internal.h"
 #include "shim.h"
 #include <ktest.h>
@@ -377,6 +379,53 @@ static void test_slab_checks(void)
 	}
 }
 
+/* KMAP area bookkeeping: random ioremap/iounmap, no overlaps, guard pages
+ * unmapped, translations right, every unmap flushed, reuse after unmap. */
+static void test_vmap_random(void)
+{
+	static struct { uintptr_t va; phys_addr_t pa; size_t len; } live[200];
+	unsigned int nlive = 0, step, i, j;
+	unsigned long flushes = 0;
+
+	boot_messy();
+	slab_init();
+	srandom(3);
+	for (step = 0; step < 20000; step++) {
+		if (nlive < ARRAY_SIZE(live) && (nlive == 0 || random() % 2)) {
+			phys_addr_t pa = ((phys_addr_t)(random() % 100000) << PAGE_SHIFT) + random() % 4096;
+			size_t len = random() % 5 == 0 ? random() % (1 << 20) + 1 : random() % 9000 + 1;
+			uintptr_t va = (uintptr_t)ioremap(pa, len);
+			phys_addr_t got;
+			unsigned int prot;
+
+			if (!va)
+				continue;
+			CHECK(va >= KMAP_BASE && va + len <= KMAP_BASE + KMAP_SIZE);
+			CHECK((va & (PAGE_SIZE - 1)) == (pa & (PAGE_SIZE - 1)));
+			CHECK(lookup_kernel_page(va, &got, &prot) && got == pa && (prot & PTE_DEVICE));
+			CHECK(lookup_kernel_page(va + len - 1, &got, NULL) && got == pa + len - 1);
+			CHECK(!lookup_kernel_page(ALIGN_UP(va + len, PAGE_SIZE), NULL, NULL)); /* guard */
+			for (i = 0; i < nlive; i++)
+				CHECK(va + len <= live[i].va || live[i].va + live[i].len <= va);
+			live[nlive].va = va;
+			live[nlive].pa = pa;
+			live[nlive++].len = len;
+		} else {
+			j = random() % nlive;
+			iounmap((void *)live[j].va);
+			flushes++;
+			CHECK(host_tlb_flushes == flushes);
+			CHECK(!lookup_kernel_page(live[j].va, NULL, NULL));
+			live[j] = live[--nlive];
+		}
+	}
+	while (nlive--)
+		iounmap((void *)live[nlive].va);
+	/* Everything is free again: one mapping can take (almost) the whole area. */
+	CHECK(ioremap(0, KMAP_SIZE - 2 * PAGE_SIZE) != NULL);
+	CHECK(ioremap(0, 2 * PAGE_SIZE) == NULL);
+}
+
 static const struct { const char *name; void (*fn)(void); } tests[] = {
 	{ "memblock", test_memblock },
 	{ "buddy_random", test_buddy_random },
@@ -385,6 +434,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
 	{ "buddy_threads", test_buddy_threads },
 	{ "slab_random", test_slab_random },
 	{ "slab_checks", test_slab_checks },
+	{ "vmap_random", test_vmap_random },
 };
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
