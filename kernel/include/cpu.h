@@ -21,7 +21,7 @@ struct cpu {
 	unsigned int id;		/* [I] logical CPU number, 0 = boot CPU */
 	uint64_t hwid;			/* [I] APIC id / MPIDR / hart id */
 	bool online;			/* [a] set by the CPU itself in secondary_main() */
-	struct thread *current;		/* [R] thread running here (written under rq lock, read by owner) */
+	struct thread *curr;		/* [R] thread running here (written under rq lock, read by owner) */
 	struct thread *idle;		/* [I] this CPU's idle thread */
 	int preempt_count;		/* [L] >0: no preemption (spinlocks held, preempt_disable) */
 	int irq_depth;			/* [L] nesting of do_irq() */

@@ -72,11 +72,11 @@ struct thread {
 extern struct list_head thread_list;	/* every thread except the idle ones, for gdb */
 
 /* The running thread. IRQs are masked around the read so that a migration
- * between reading this_cpu() and ->current cannot return another thread. */
+ * between reading this_cpu() and ->curr cannot return another thread. */
 static inline struct thread *get_current(void)
 {
 	unsigned long f = arch_irq_save();
-	struct thread *t = this_cpu()->current;
+	struct thread *t = this_cpu()->curr;
 
 	arch_irq_restore(f);
 	return t;

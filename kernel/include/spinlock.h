@@ -40,14 +40,14 @@ void raw_spin_lock(raw_spinlock_t *l);	/* spins with arch_cpu_relax(); IRQs unto
  */
 typedef struct spinlock {
 	uint32_t locked;		/* [a] 0 free, 1 held */
-	int owner_cpu;			/* [a] CPU holding it, -1 if free */
+	int owner;			/* [a] 1 + CPU holding it, 0 if free (a zeroed lock is valid) */
 	unsigned long saved_irq;	/* [O] IRQ state to restore on unlock */
 	uintptr_t owner_pc;		/* [O] call site of the acquisition */
 	const char *name;		/* [I] */
 	struct lockdep_map dep;		/* [I] lock class for the order checker */
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) { .locked = 0, .owner_cpu = -1, .name = (n), \
+#define SPINLOCK_INIT(n) { .locked = 0, .owner = 0, .name = (n), \
 			   .dep = LOCKDEP_MAP_INIT(n) }
 #define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT(#x)
 
@@ -69,6 +69,12 @@ bool spin_is_locked_by_me(const spinlock_t *lock);
 static inline bool spin_is_locked(const spinlock_t *lock)
 {
 	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED) != 0;
+}
+
+/* CPU holding the lock, -1 if free (racy unless you hold it). */
+static inline int spin_owner_cpu(const spinlock_t *lock)
+{
+	return __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) - 1;
 }
 
 #define assert_spin_locked(l) BUG_ON(!spin_is_locked_by_me(l))

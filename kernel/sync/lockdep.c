@@ -66,9 +66,9 @@ static void lockdep_exit(unsigned long flags)
 /* The stack of the running context. IRQs are off. */
 static struct held_locks *held_stack(struct cpu *c)
 {
-	if (c->irq_depth || !c->current)
+	if (c->irq_depth || !c->curr)
 		return &c->irq_held;
-	return &c->current->held;
+	return &c->curr->held;
 }
 
 void lockdep_init_map(struct lockdep_map *map, const char *name,
@@ -185,9 +185,9 @@ static void print_chain(int to, struct lockdep_report *r)
 
 static const char *ctx_name(struct cpu *c)
 {
-	if (c->irq_depth || !c->current)
+	if (c->irq_depth || !c->curr)
 		return "<irq/early>";
-	return c->current->name;
+	return c->curr->name;
 }
 
 /* Locks: graph_lock. Prints while lockdep_recursion is set. */

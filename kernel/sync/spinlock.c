@@ -20,7 +20,7 @@ void raw_spin_lock(raw_spinlock_t *l)
 void __spin_lock_init(spinlock_t *lock, const char *name, const struct lock_class_key *key)
 {
 	lock->locked = 0;
-	lock->owner_cpu = -1;
+	lock->owner = 0;
 	lock->saved_irq = 0;
 	lock->owner_pc = 0;
 	lock->name = name;
@@ -31,7 +31,7 @@ static void __noreturn spin_bug(const spinlock_t *l, const char *what, uintptr_t
 {
 	panic("spinlock '%s' (%p): %s at 0x%lx; held by cpu%d, taken at 0x%lx",
 	      l->name ? l->name : "?", (const void *)l, what, (unsigned long)ip,
-	      __atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED), (unsigned long)l->owner_pc);
+	      spin_owner_cpu(l), (unsigned long)l->owner_pc);
 }
 
 static inline bool spin_try_raw(spinlock_t *l)
@@ -39,9 +39,9 @@ static inline bool spin_try_raw(spinlock_t *l)
 	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
 }
 
-static void spin_take(spinlock_t *l, unsigned long flags, uintptr_t ip, int cpu)
+static void spin_take(spinlock_t *l, unsigned long flags, uintptr_t ip, unsigned int cpu)
 {
-	__atomic_store_n(&l->owner_cpu, cpu, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner, cpu + 1, __ATOMIC_RELAXED);
 	l->owner_pc = ip;
 	l->saved_irq = flags;
 }
@@ -52,7 +52,7 @@ static void __spin_lock(spinlock_t *l, unsigned int subclass, uintptr_t ip)
 	struct cpu *c = this_cpu();
 
 	c->preempt_count++;
-	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == (int)c->id)
+	if (spin_owner_cpu(l) == (int)c->id)
 		spin_bug(l, "recursive acquisition", ip);
 	lock_acquire(&l->dep, subclass, false, false, ip);
 	while (!spin_try_raw(l))
@@ -93,12 +93,12 @@ void spin_unlock(spinlock_t *l)
 	unsigned long flags;
 	bool resched;
 
-	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) != (int)c->id ||
+	if (spin_owner_cpu(l) != (int)c->id ||
 	    !spin_is_locked(l))
 		spin_bug(l, "unlock by a CPU that does not hold it", _RET_IP_);
 	lock_release(&l->dep, _RET_IP_);
 	flags = l->saved_irq;
-	__atomic_store_n(&l->owner_cpu, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 	c->preempt_count--;
 	resched = c->preempt_count == 0 && c->irq_depth == 0 &&
@@ -112,7 +112,7 @@ bool spin_is_locked_by_me(const spinlock_t *l)
 {
 	unsigned long flags = arch_irq_save();
 	bool mine = spin_is_locked(l) &&
-		    __atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == (int)this_cpu()->id;
+		    spin_owner_cpu(l) == (int)this_cpu()->id;
 
 	arch_irq_restore(flags);
 	return mine;
