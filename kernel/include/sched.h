@@ -122,6 +122,11 @@ int thread_join(struct thread *t);	/* wait for exit, drop the reference, return 
 void thread_get(struct thread *t);
 void thread_put(struct thread *t);
 
+/* For tests: run fn(arg) in n threads, thread i pinned to the i-th online CPU
+ * (round robin), and wait for all of them. false if a thread could not be
+ * created (the ones created are still waited for). Sleeps: yes. */
+bool run_threads_on_cpus(void (*fn)(void *), void *arg, unsigned int n, const char *name);
+
 /* ---- sleeping with time -------------------------------------------------- */
 /* Sleep (in 'state' set by the caller) until woken or 'timeout' jiffies pass;
  * returns the jiffies left (0 on timeout). */

@@ -507,3 +507,35 @@ int thread_join(struct thread *t)
 	thread_put(t);
 	return code;
 }
+
+/* ---- helper for tests -------------------------------------------------------- */
+static unsigned int nth_online_cpu(unsigned int n)
+{
+	unsigned int i, k = 0, online = num_online_cpus();
+
+	n %= online;
+	for_each_online_cpu(i)
+		if (k++ == n)
+			return i;
+	return 0;
+}
+
+bool run_threads_on_cpus(void (*fn)(void *), void *arg, unsigned int n, const char *name)
+{
+	struct thread **ts = kzalloc(n * sizeof(*ts));
+	bool ok = ts != NULL;
+
+	for (unsigned int i = 0; ok && i < n; i++) {
+		ts[i] = kthread_create(fn, arg, name);
+		if (!ts[i]) {
+			ok = false;
+			break;
+		}
+		kthread_bind(ts[i], nth_online_cpu(i));
+		wake_up_new_thread(ts[i]);
+	}
+	for (unsigned int i = 0; ts && i < n && ts[i]; i++)
+		thread_join(ts[i]);
+	kfree(ts);
+	return ok;
+}
