@@ -6,6 +6,7 @@
  * flush_tlb_kernel_range(): every CPU must now read B. A CPU still seeing
  * A means its TLB kept the stale entry - the shootdown failed.
  */
+#include <bitops.h>
 #include <ktest.h>
 #include <cpu.h>
 #include <page_alloc.h>
@@ -74,7 +75,7 @@ KTEST(tlb_shootdown_remap)
 	pr.va = (const volatile uint64_t *)va;
 
 	mask = probe_all(&pr);
-	ncpus = __builtin_popcountl(mask);
+	ncpus = hweight64(mask);
 	KT_EXPECT_EQ(t, count_seen(&pr, mask, VAL_A), ncpus);	/* all cached A */
 
 	/* Repoint va at B without any flush. */
