@@ -9,13 +9,15 @@ command -v grub-mkrescue >/dev/null || {
 	exit 1
 }
 STAGE=$(mktemp -d "${TMPDIR:-/tmp}/faultline-iso.XXXXXX")
-trap 'rm -rf "$STAGE"' EXIT
+LOG=$(mktemp "${TMPDIR:-/tmp}/faultline-iso-log.XXXXXX")
+trap 'rm -rf "$STAGE" "$LOG"' EXIT
 mkdir -p "$STAGE/boot/grub"
 cp "$ELF" "$STAGE/boot/kernel.elf"
 # GRUB's own output stays on the screen; the kernel owns the serial port.
-# The command line goes in single quotes so GRUB passes it through untouched.
-ARGS=""
-[ -z "$CMDLINE" ] || ARGS="'${CMDLINE//\'/\'\\\'\'}'"
+# GRUB splits the arguments on blanks and joins them again with single
+# spaces (quoting any that contain one), so they go in unquoted, with a
+# backslash before every character GRUB's parser would otherwise act on.
+ARGS=$(printf '%s' "$CMDLINE" | sed 's/[^A-Za-z0-9_=,./:+@%[:blank:]-]/\\&/g')
 cat >"$STAGE/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
@@ -25,8 +27,8 @@ menuentry "Faultline" {
 }
 CFG
 # Only the BIOS (i386-pc) platform: keeps the ISO small and the boot fast.
-if ! grub-mkrescue -d /usr/lib/grub/i386-pc -o "$OUT.tmp" "$STAGE" >"$STAGE/log" 2>&1; then
-	cat "$STAGE/log" >&2
+if ! grub-mkrescue -d /usr/lib/grub/i386-pc -o "$OUT.tmp" "$STAGE" >"$LOG" 2>&1; then
+	cat "$LOG" >&2
 	echo "mkiso: grub-mkrescue failed (see above)" >&2
 	exit 1
 fi

@@ -25,6 +25,8 @@
 #define BOOT_STACK_SIZE		16384
 #define COM1			0x3f8
 
+	.cfi_sections .debug_frame
+
 	.section .multiboot, "a"
 	.balign 8
 mb2_header:
@@ -228,6 +230,8 @@ start64_low:
 
 	.text
 start64_high:
+	.cfi_startproc
+	.cfi_undefined rip			/* outermost frame for gdb */
 	movl	$GDT_KERNEL_DS, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
@@ -240,6 +244,7 @@ start64_high:
 	movl	boot_mbi_pa(%rip), %edi
 	call	x86_boot_main			/* never returns */
 	ud2
+	.cfi_endproc
 
 	.section .rodata
 msg_bad_magic:

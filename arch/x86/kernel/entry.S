@@ -53,8 +53,12 @@ x86_vector_stubs:
 	.type	x86_trap_entry, @function
 x86_trap_entry:
 	/* rsp -> vector, error code, rip, cs, rflags, rsp, ss */
+	/*
+	 * No .cfi_signal_frame: gdb would then print "<signal handler called>"
+	 * instead of this symbol. The cost: gdb looks up the interrupted
+	 * frame's line at pc - 1, as if pc were a return address.
+	 */
 	.cfi_startproc simple
-	.cfi_signal_frame
 	.cfi_def_cfa rsp, 7 * 8
 	.cfi_offset rip, -5 * 8
 	.cfi_offset rsp, -2 * 8
@@ -156,6 +160,8 @@ x86_thread_start:
 	.globl	x86_ap_entry64
 	.type	x86_ap_entry64, @function
 x86_ap_entry64:
+	.cfi_startproc
+	.cfi_undefined rip			/* outermost frame for gdb */
 	/* Segment loads read the trampoline's GDT, which only the identity map reaches: do them first. */
 	movl	$GDT_KERNEL_DS, %eax
 	movl	%eax, %ds
@@ -171,4 +177,5 @@ x86_ap_entry64:
 	movl	x86_ap_boot + 16(%rip), %edi	/* logical CPU number */
 	call	x86_ap_main			/* never returns */
 	ud2
+	.cfi_endproc
 	.size	x86_ap_entry64, . - x86_ap_entry64
