@@ -173,6 +173,7 @@ x86_ap_entry64:
 	movq	x86_ap_boot + 0(%rip), %rax	/* kernel CR3: no segment loads until x86_cpu_init() */
 	movq	%rax, %cr3
 	movq	x86_ap_boot + 8(%rip), %rsp	/* stack top */
+	andq	$-16, %rsp			/* the ABI wants 16-byte alignment at calls */
 	xorl	%ebp, %ebp
 	movl	x86_ap_boot + 16(%rip), %edi	/* logical CPU number */
 	call	x86_ap_main			/* never returns */
