@@ -35,6 +35,7 @@ NM := $(CROSS_COMPILE)nm
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
+	-fno-tree-loop-distribute-patterns \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Ikernel/include -Iarch/$(ARCH_DIR)/include -MMD -MP $(ARCH_CFLAGS)
 ifeq ($(DEBUG),1)

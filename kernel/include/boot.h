@@ -33,7 +33,10 @@ void boot_add_reserved(struct boot_info *bi, phys_addr_t base, uint64_t size);
 void boot_add_cpu(struct boot_info *bi, uint64_t hwid, bool is_boot_cpu);
 
 /* Command-line lookup: "key=value" or bare "key". */
-const char *cmdline_get(const char *key);	/* value, "" for bare key, NULL if absent */
+void cmdline_init(const char *s);		/* copy the firmware's string (kernel_main) */
+const char *cmdline_string(void);		/* the whole line */
+const char *cmdline_get(const char *key);	/* value (ends at a space), "" for bare key, NULL if absent */
+size_t cmdline_copy(const char *key, char *buf, size_t size); /* value as a NUL-terminated string */
 bool cmdline_has(const char *key);
 unsigned long cmdline_get_ulong(const char *key, unsigned long dflt);
 

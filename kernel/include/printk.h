@@ -6,6 +6,10 @@
 
 struct pt_regs;
 
+/* A format starting with PRINTK_RAW prints its first line without the "[cpuN] " prefix
+ * (for lines tools match exactly, such as "smp: 4 CPUs online"). */
+#define PRINTK_RAW	"\001"
+
 /* Print to the console with a "[cpuN] " prefix per line; safe from any context. */
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);

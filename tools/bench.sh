@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# bench.sh ARCH - print the boot-stage numbers of one architecture (make bench).
+# Targets (never asserted in tests): all CPUs online within 0.5 s of guest time after the
+# firmware hands over, kernel image <= 1 MiB, boots and passes its tests in 32 MiB of RAM.
+set -uo pipefail
+ARCH=$1
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B="$TOP/build/$ARCH"
+case "$ARCH" in x86_64) SIZE=size ;; arm64) SIZE=aarch64-linux-gnu-size ;; riscv64) SIZE=riscv64-linux-gnu-size ;; esac
+
+echo "== bench $ARCH"
+read -r text data bss _ < <($SIZE "$B/kernel.elf" | tail -1)
+echo "kernel image: text $((text / 1024)) KiB, data $((data / 1024)) KiB, bss $((bss / 1024)) KiB; loaded $(((text + data) / 1024)) KiB (target <= 1024 KiB)"
+
+# Boot time: run no test at all, so the machine powers off right after bring-up.
+# One warm-up boot first (QEMU's own page faults on fresh guest RAM skew the first run).
+for run in warmup 1 2 3; do
+	"$TOP/tools/qemu-run" "$ARCH" -c 4 -m 128M -a "ktest=no-such-test" -t 120 -l "$B/bench-boot.log" \
+		-- -mem-prealloc >/dev/null 2>&1
+	[ "$run" = warmup ] && continue
+	line=$(grep -ao "all CPUs online [0-9]* us after kernel_main, [0-9]* us after reset" "$B/bench-boot.log")
+	echo "boot run $run: ${line:-did not reach smp line}"
+done
+
+# Smallest RAM that boots and passes the in-kernel tests.
+for mem in 128M 64M 32M 24M 16M; do
+	if "$TOP/tools/qemu-run" "$ARCH" -c 4 -m "$mem" -a ktest -t 600 -l "$B/bench-mem-$mem.log" >/dev/null 2>&1; then
+		echo "memory: boots and passes its tests with -m $mem"
+	else
+		echo "memory: fails with -m $mem (log build/$ARCH/bench-mem-$mem.log)"; break
+	fi
+done
