@@ -19,6 +19,8 @@
 #define PML4_DIRECT	256	/* PML4 slot of PHYS_MAP_BASE */
 #define SZ_2M		(2 * MiB)
 
+uintptr_t kimage_voffset;	/* [I] KERNEL_VIRT_BASE - 0: set first thing in x86_boot_main() */
+
 extern pte_t boot_pml4[PT_ENTRIES];		/* head.S */
 static pte_t direct_pdpt[PT_ENTRIES] __aligned(PAGE_SIZE);		/* [I] */
 static pte_t direct_pd[DIRECT_PD_POOL][PT_ENTRIES] __aligned(PAGE_SIZE);	/* [I] */
