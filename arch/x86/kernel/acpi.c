@@ -64,7 +64,7 @@ static const struct acpi_sdt_header *map_table(uint64_t pa, const char *sig)
 	const struct acpi_sdt_header *h;
 
 	if (!pa || pa >= ACPI_LIMIT - ACPI_MAX_TABLE) {
-		printk("x86: ACPI table at %#llx is out of reach (above 4 GiB or null)\n",
+		printk("x86: ACPI table at 0x%llx is out of reach (above 4 GiB or null)\n",
 		       (unsigned long long)pa);
 		return NULL;
 	}
@@ -125,7 +125,7 @@ static void add_ioapic(const uint8_t *e)
 	memcpy(&pa, e + 4, 4);
 	memcpy(&gsi_base, e + 8, 4);
 	if (x86_acpi.nr_ioapics == X86_MAX_IOAPICS) {
-		printk("x86: more than %d IOAPICs; ignoring the one at %#x\n", X86_MAX_IOAPICS, pa);
+		printk("x86: more than %d IOAPICs; ignoring the one at 0x%x\n", X86_MAX_IOAPICS, pa);
 		return;
 	}
 	x86_acpi.ioapic[x86_acpi.nr_ioapics++] = (struct x86_ioapic){ .pa = pa, .gsi_base = gsi_base };

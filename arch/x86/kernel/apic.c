@@ -110,13 +110,13 @@ static void ioapic_init_one(struct x86_ioapic *io)
 {
 	io->regs = ioremap(io->pa, PAGE_SIZE);
 	if (!io->regs)
-		panic("x86: cannot map the IOAPIC at %#llx (ioremap failed)", (unsigned long long)io->pa);
+		panic("x86: cannot map the IOAPIC at 0x%llx (ioremap failed)", (unsigned long long)io->pa);
 	io->nr_pins = ((ioapic_read(io, IOAPIC_VER) >> 16) & 0xff) + 1;
 	for (uint32_t pin = 0; pin < io->nr_pins; pin++) {
 		ioapic_write(io, IOAPIC_REDTBL(pin) + 1, 0);
 		ioapic_write(io, IOAPIC_REDTBL(pin), RTE_MASKED);
 	}
-	printk("x86: IOAPIC at %#llx: GSIs %u-%u\n", (unsigned long long)io->pa,
+	printk("x86: IOAPIC at 0x%llx: GSIs %u-%u\n", (unsigned long long)io->pa,
 	       io->gsi_base, io->gsi_base + io->nr_pins - 1);
 }
 
@@ -124,7 +124,7 @@ void arch_irq_init(void)
 {
 	lapic = ioremap(x86_acpi.lapic_pa, PAGE_SIZE);
 	if (!lapic)
-		panic("x86: cannot map the local APIC at %#llx (ioremap failed)",
+		panic("x86: cannot map the local APIC at 0x%llx (ioremap failed)",
 		      (unsigned long long)x86_acpi.lapic_pa);
 	if (rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC)
 		panic("x86: the firmware left the LAPIC in x2APIC mode, which Faultline does not "

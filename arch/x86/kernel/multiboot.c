@@ -39,7 +39,7 @@ static void add_ram(struct boot_info *bi, uint64_t base, uint64_t len)
 	uint64_t mapped = x86_direct_map_add(base, len);
 
 	if (mapped < len)
-		printk("x86: RAM %#llx-%#llx not usable: the direct map is full (see arch/x86/kernel/mmu.c)\n",
+		printk("x86: RAM 0x%llx-0x%llx not usable: the direct map is full (see arch/x86/kernel/mmu.c)\n",
 		       (unsigned long long)(base + mapped), (unsigned long long)(base + len - 1));
 	if (mapped)
 		boot_add_mem(bi, base, mapped);
@@ -92,7 +92,7 @@ static void parse_module(const struct mb2_tag *tag, struct boot_info *bi)
 		bi->initrd_base = m[0];
 		bi->initrd_size = m[1] - m[0];
 	} else {
-		printk("x86: extra boot module at %#x ignored (only the first is the initrd)\n", m[0]);
+		printk("x86: extra boot module at 0x%x ignored (only the first is the initrd)\n", m[0]);
 	}
 }
 

@@ -33,7 +33,7 @@ void __noreturn x86_boot_main(uint32_t mbi_pa)
 	x86_cpu_features_init();
 	x86_idt_init();
 	x86_cpu_init(&cpus[0]);
-	printk("x86: multiboot2 info at %#x, NX %s, 1 GiB pages %s, SMEP %s, SMAP %s\n", mbi_pa,
+	printk("x86: multiboot2 info at 0x%x, NX %s, 1 GiB pages %s, SMEP %s, SMAP %s\n", mbi_pa,
 	       x86_pte_nx ? "on" : "absent", x86_has_gbpages ? "yes" : "no",
 	       x86_has_smep ? "on" : "absent", x86_has_smap ? "on" : "absent");
 	x86_parse_multiboot(mbi_pa, bi);

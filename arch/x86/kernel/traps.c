@@ -81,7 +81,7 @@ static void __noreturn fatal_exception(struct pt_regs *regs)
 	if (v == 14)
 		do_fatal_trap(regs, describe_page_fault(c, regs->error_code), read_cr2());
 	if (regs->error_code) {
-		snprintf(c->arch.fault_desc, sizeof(c->arch.fault_desc), "%s (vector %u, error code %#llx)",
+		snprintf(c->arch.fault_desc, sizeof(c->arch.fault_desc), "%s (vector %u, error code 0x%llx)",
 			 name, v, (unsigned long long)regs->error_code);
 		name = c->arch.fault_desc;
 	}
@@ -113,23 +113,23 @@ void x86_handle_trap(struct pt_regs *regs)
 
 void arch_dump_regs(const struct pt_regs *r)
 {
-	printk("RIP: %#018llx RSP: %#018llx RFLAGS: %#llx CS: %#llx SS: %#llx\n",
+	printk("RIP: 0x%016llx RSP: 0x%016llx RFLAGS: 0x%llx CS: 0x%llx SS: 0x%llx\n",
 	       (unsigned long long)r->rip, (unsigned long long)r->rsp,
 	       (unsigned long long)r->rflags, (unsigned long long)r->cs,
 	       (unsigned long long)r->ss);
-	printk("RAX: %#018llx RBX: %#018llx RCX: %#018llx RDX: %#018llx\n",
+	printk("RAX: 0x%016llx RBX: 0x%016llx RCX: 0x%016llx RDX: 0x%016llx\n",
 	       (unsigned long long)r->rax, (unsigned long long)r->rbx,
 	       (unsigned long long)r->rcx, (unsigned long long)r->rdx);
-	printk("RSI: %#018llx RDI: %#018llx RBP: %#018llx R8:  %#018llx\n",
+	printk("RSI: 0x%016llx RDI: 0x%016llx RBP: 0x%016llx R8:  0x%016llx\n",
 	       (unsigned long long)r->rsi, (unsigned long long)r->rdi,
 	       (unsigned long long)r->rbp, (unsigned long long)r->r8);
-	printk("R9:  %#018llx R10: %#018llx R11: %#018llx R12: %#018llx\n",
+	printk("R9:  0x%016llx R10: 0x%016llx R11: 0x%016llx R12: 0x%016llx\n",
 	       (unsigned long long)r->r9, (unsigned long long)r->r10,
 	       (unsigned long long)r->r11, (unsigned long long)r->r12);
-	printk("R13: %#018llx R14: %#018llx R15: %#018llx\n",
+	printk("R13: 0x%016llx R14: 0x%016llx R15: 0x%016llx\n",
 	       (unsigned long long)r->r13, (unsigned long long)r->r14,
 	       (unsigned long long)r->r15);
-	printk("CR2: %#018llx CR3: %#018llx vector %llu error %#llx\n",
+	printk("CR2: 0x%016llx CR3: 0x%016llx vector %llu error 0x%llx\n",
 	       (unsigned long long)read_cr2(), (unsigned long long)read_cr3(),
 	       (unsigned long long)r->vector, (unsigned long long)r->error_code);
 }
