@@ -259,3 +259,33 @@ void x86_acpi_init(const void *rsdp_copy, size_t len, struct boot_info *bi)
 		x86_acpi.ioapic[0] = (struct x86_ioapic){ .pa = 0xfec00000, .gsi_base = 0 };
 	}
 }
+
+/* ---- tests ---- */
+#include <ktest.h>
+
+KTEST(x86_madt_entry_bounds)
+{
+	uint8_t lapic_ok[8] = { MADT_LAPIC, 8, 0, 1, 1, 0, 0, 0 };
+	uint8_t lapic_short[6] = { MADT_LAPIC, 6, 0, 1, 1, 0 };
+	uint8_t ioapic_short[8] = { MADT_IOAPIC, 8 };
+	uint8_t zero_len[4] = { MADT_ISO, 0 };
+	uint8_t unknown[4] = { 0x7f, 4 };
+
+	KT_EXPECT(t, madt_entry_ok(lapic_ok, sizeof(lapic_ok)));
+	KT_EXPECT(t, !madt_entry_ok(lapic_ok, 7));		/* runs past the table */
+	KT_EXPECT(t, !madt_entry_ok(lapic_short, sizeof(lapic_short)));
+	KT_EXPECT(t, !madt_entry_ok(ioapic_short, sizeof(ioapic_short)));
+	KT_EXPECT(t, !madt_entry_ok(zero_len, sizeof(zero_len)));	/* would loop forever */
+	KT_EXPECT(t, madt_entry_ok(unknown, sizeof(unknown)));	/* skipped, not fatal */
+}
+
+KTEST(x86_acpi_checksum)
+{
+	uint8_t buf[20] = "RSD PTR ";
+
+	buf[8] = 0;
+	buf[8] = (uint8_t)-checksum(buf, sizeof(buf));
+	KT_EXPECT_EQ(t, checksum(buf, sizeof(buf)), 0);
+	buf[3] ^= 1;
+	KT_EXPECT(t, checksum(buf, sizeof(buf)) != 0);
+}

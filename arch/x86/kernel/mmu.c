@@ -126,3 +126,47 @@ void arch_flush_tlb_all_local(void)
 		write_cr3(read_cr3());
 	}
 }
+
+/* ---- tests ---- */
+#include <ktest.h>
+
+KTEST(x86_pte_encoding)
+{
+	static const unsigned int prots[] = {
+		PTE_R, PTE_R | PTE_W, PTE_R | PTE_X, PAGE_KERNEL, PAGE_KERNEL_DEVICE,
+		PTE_R | PTE_W | PTE_USER,
+	};
+
+	for (int level = 0; level <= 2; level++) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(prots); i++) {
+			phys_addr_t pa = 0x40000000ULL;		/* aligned for every level */
+			pte_t pte = pte_mk_leaf(pa, prots[i], level);
+			unsigned int want = prots[i] | (x86_pte_nx ? 0 : PTE_X);
+
+			KT_EXPECT(t, pte_present(pte));
+			KT_EXPECT(t, !pte_is_table(pte, level));
+			KT_EXPECT_EQ(t, pte_pa(pte), pa);
+			KT_EXPECT_EQ(t, pte_prot(pte), want);
+			KT_EXPECT_EQ(t, !!(pte & X86_PTE_PS), level > 0);
+		}
+	}
+	KT_EXPECT(t, pte_is_table(pte_mk_table(0x123000), 1));
+	KT_EXPECT(t, !pte_is_table(pte_mk_table(0x123000), 0));	/* level 0 holds leaves only */
+	KT_EXPECT_EQ(t, pte_pa(pte_mk_table(0x123000)), 0x123000);
+	KT_EXPECT(t, !pte_present(0));
+}
+
+/* The kernel image is also reachable through the direct map, and the walk agrees. */
+KTEST(x86_direct_map_alias)
+{
+	static volatile uint64_t probe = 0x5eed;
+	volatile uint64_t *alias = __va(__pa((const void *)&probe));
+	const pte_t *pml4 = __va(arch_kernel_pgd());
+
+	KT_ASSERT(t, (uintptr_t)alias >= PHYS_MAP_BASE && (uintptr_t)alias < KMAP_BASE);
+	KT_EXPECT_EQ(t, *alias, 0x5eed);
+	*alias = 0xfeed;
+	KT_EXPECT_EQ(t, probe, 0xfeed);
+	KT_EXPECT(t, pte_present(pml4[PML4_DIRECT]));
+	KT_EXPECT(t, !pte_present(pml4[0]));	/* identity map gone after boot */
+}

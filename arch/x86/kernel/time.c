@@ -128,3 +128,24 @@ void arch_timer_init_cpu(unsigned int hz)
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, lapic_timer_hz / hz);
 }
+
+/* ---- tests ---- */
+#include <ktest.h>
+
+KTEST(x86_time_monotonic)
+{
+	uint64_t prev = arch_time_ns(), t0 = prev, t1;
+
+	for (int i = 0; i < 10000; i++) {
+		uint64_t now = arch_time_ns();
+
+		KT_ASSERT(t, now >= prev);
+		prev = now;
+	}
+	t0 = arch_time_ns();
+	x86_udelay(2000);
+	t1 = arch_time_ns();
+	KT_EXPECT(t, t1 - t0 >= 2000000);
+	KT_EXPECT(t, t1 - t0 < 1000000000);	/* generous: TCG on a busy host */
+	KT_EXPECT(t, lapic_timer_hz > 1000000);
+}

@@ -151,7 +151,8 @@ static bool pc_in_kernel(uintptr_t pc)
 	return pc >= (uintptr_t)_kernel_start && pc < (uintptr_t)_kernel_end;
 }
 
-void arch_unwind_start(struct unwind *u, const struct pt_regs *regs)
+/* Never inlined: "the caller" is found through this function's own frame record. */
+__attribute__((noinline)) void arch_unwind_start(struct unwind *u, const struct pt_regs *regs)
 {
 	if (regs) {
 		u->pc = regs->rip;
@@ -182,4 +183,43 @@ bool arch_unwind_next(struct unwind *u)
 	u->pc = pc;
 	u->fp = next_fp;
 	return true;
+}
+
+/* ---- tests ---- */
+#include <ktest.h>
+#include <string.h>
+
+static __attribute__((noinline)) void unwind_probe(struct unwind *u)
+{
+	arch_unwind_start(u, NULL);
+	barrier();	/* keep this a real call with its own frame */
+}
+
+KTEST(x86_unwind_frame_chain)
+{
+	struct unwind u;
+	int steps = 0;
+
+	unwind_probe(&u);
+	KT_EXPECT(t, u.pc > (uintptr_t)unwind_probe && u.pc < (uintptr_t)unwind_probe + 128);
+	KT_ASSERT(t, arch_unwind_next(&u));
+	KT_EXPECT(t, u.pc > (uintptr_t)ktest_fn_x86_unwind_frame_chain &&
+		  u.pc < (uintptr_t)ktest_fn_x86_unwind_frame_chain + 512);
+	while (arch_unwind_next(&u) && steps < 64)
+		steps++;
+	KT_EXPECT(t, steps < 64);	/* the chain ends (rbp = 0 at thread start) */
+}
+
+KTEST(x86_page_fault_description)
+{
+	static struct cpu c;
+
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x2),
+			     "#PF page fault: kernel write to a not-present page"));
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x11),
+			     "#PF page fault: kernel instruction fetch from a present page (protection violation)"));
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x5),
+			     "#PF page fault: user read from a present page (protection violation)"));
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x9),
+			     "#PF page fault: kernel read from a page with reserved bits set (bad PTE)"));
 }
