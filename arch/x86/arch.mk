@@ -13,6 +13,7 @@ ARCH_LDFLAGS := -m elf_x86_64 --no-relax
 GDB_ARCH := i386:x86-64
 # The asm symbol a gdb backtrace from do_irq() reaches (arch/x86/kernel/entry.S).
 TRAP_ENTRY_SYMBOL := x86_trap_entry
+export GDB_ARCH TRAP_ENTRY_SYMBOL	# read by tools/gdb/*.sh
 
 # A bootable hybrid ISO (BIOS; GRUB 'multiboot2'). tools/qemu-run builds
 # per-command-line variants itself (arch/x86/qemu.sh); this one has an empty
