@@ -41,7 +41,6 @@
 	.align 2
 trap_entry:
 	.cfi_startproc
-	.cfi_signal_frame
 	csrrw	tp, sscratch, tp
 	bnez	tp, 1f
 	csrr	tp, sscratch			/* from the kernel: tp was ours */

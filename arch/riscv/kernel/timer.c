@@ -11,6 +11,7 @@
 #include <arch.h>
 #include <cpu.h>
 #include <printk.h>
+#include <ktest.h>
 
 #define NSEC_PER_SEC	1000000000ULL
 
@@ -58,4 +59,22 @@ void riscv_timer_interrupt(void)
 	if (a->next_tick <= now)
 		a->next_tick = now + a->tick_period;
 	sbi_set_timer(a->next_tick);
+}
+
+/* ---- tests ---- */
+
+KTEST(riscv_time_ns_tracks_rdtime)
+{
+	uint64_t f = riscv_plat.timebase_hz;
+	uint64_t t0 = arch_time_ns(), r0 = rdtime(), r1, t1;
+
+	KT_ASSERT(t, f != 0);
+	while ((r1 = rdtime()) - r0 < f / 100)	/* 10 ms of timebase */
+		arch_cpu_relax();
+	t1 = arch_time_ns();
+	KT_EXPECT(t, t1 > t0);
+	/* 10 ms of ticks is 10 ms of nanoseconds, give or take the loop. */
+	KT_EXPECT(t, t1 - t0 >= 10000000ULL);
+	KT_EXPECT(t, t1 - t0 < 1000000000ULL);
+	KT_EXPECT(t, this_cpu()->arch.tick_period != 0);	/* the tick is running here */
 }

@@ -41,6 +41,7 @@ struct riscv_platform {
 };
 
 extern struct riscv_platform riscv_plat;
+extern char _text_end[];
 extern char trap_entry[], secondary_entry[], ret_from_kthread[];
 extern pte_t early_pg_dir[], early_pmd[];
 extern uint64_t riscv_kernel_satp;
