@@ -93,6 +93,7 @@ _start_kernel:
 4:	sfence.vma
 	lla	t0, trap_entry
 	csrw	stvec, t0
+	lla	tp, cpus			/* trap_entry needs tp from here on */
 	lla	sp, boot_stack_top
 	li	s0, 0				/* fp chain ends here */
 	li	ra, 0

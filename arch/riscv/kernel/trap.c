@@ -34,7 +34,7 @@ static void handle_interrupt(struct pt_regs *regs, unsigned long code)
 		do_irq(regs, IRQ_TIMER);
 		break;
 	case IRQ_S_SOFT:
-		csr_clear(sip, SIE_SSIE);
+		csr_clear(sip, SIP_SSIP);
 		do_irq(regs, IRQ_IPI);
 		break;
 	case IRQ_S_EXT:

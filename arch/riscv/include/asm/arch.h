@@ -85,7 +85,10 @@ static inline unsigned long arch_irq_save(void)
 
 static inline void arch_irq_restore(unsigned long flags)
 {
-	csr_set(sstatus, flags & SR_SIE);
+	if (flags & SR_SIE)
+		csr_set(sstatus, SR_SIE);
+	else
+		csr_clear(sstatus, SR_SIE);
 }
 
 static inline void arch_irq_enable(void)

@@ -18,6 +18,7 @@
 #define SIE_SSIE	(_UL(1) << IRQ_S_SOFT)
 #define SIE_STIE	(_UL(1) << IRQ_S_TIMER)
 #define SIE_SEIE	(_UL(1) << IRQ_S_EXT)
+#define SIP_SSIP	SIE_SSIE	/* same bit in sip */
 #define CAUSE_IRQ_FLAG	(_UL(1) << 63)
 
 /* satp */
