@@ -282,17 +282,21 @@ static void hammer_thread(void *arg)
 	__atomic_fetch_add(&h->done, 1, __ATOMIC_RELEASE);
 }
 
-/* The same from kernel threads (preemptible, migrating between CPUs). */
+/* The same from kernel threads (preemptible, migrating between CPUs).
+ * thread_join() also frees each thread, so its stack is back before the count. */
 KTEST(buddy_concurrent_kthreads)
 {
 	struct hammer h = { .iterations = 2000 };
+	struct thread *ts[2 * NR_CPUS];
 	unsigned long start = nr_free_pages(), online;
-	unsigned int nthreads = 2 * online_mask_weight(&online), i, waited = 0;
+	unsigned int nthreads = 2 * online_mask_weight(&online), i;
 
+	for (i = 0; i < nthreads; i++) {
+		ts[i] = kthread_run(hammer_thread, &h, "pa-hammer");
+		KT_ASSERT(t, ts[i] != NULL);
+	}
 	for (i = 0; i < nthreads; i++)
-		KT_ASSERT(t, kthread_run(hammer_thread, &h, "pa-hammer") != NULL);
-	while (__atomic_load_n(&h.done, __ATOMIC_ACQUIRE) < (int)nthreads && waited++ < 30000)
-		msleep(1);
+		thread_join(ts[i]);
 	KT_ASSERT_EQ(t, h.done, nthreads);
 	printk("buddy_concurrent_kthreads: %d allocations by %u threads on CPU mask 0x%lx\n",
 	       h.ops, nthreads, h.cpu_mask);
