@@ -42,7 +42,6 @@ ifeq ($(DEBUG),1)
 CFLAGS += -DCONFIG_DEBUG=1
 endif
 ASFLAGS := $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLY__
-LIBGCC := $(shell $(CC) $(ARCH_CFLAGS) -print-libgcc-file-name)
 
 SRCS := $(sort $(shell find kernel arch/$(ARCH_DIR) -name '*.c' -o -name '*.S'))
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
@@ -61,7 +60,7 @@ $(B)/%.S.o: %.S
 
 $(B)/kernel.elf: $(OBJS) $(LDSCRIPT)
 	$(LD) -nostdlib -z max-page-size=4096 -z noexecstack $(ARCH_LDFLAGS) -T $(LDSCRIPT) \
-		-o $@ $(OBJS) $(LIBGCC)
+		-o $@ $(OBJS)
 
 deps:
 	@tools/deps.sh

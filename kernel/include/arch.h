@@ -18,6 +18,16 @@
 #define FAULTLINE_ARCH_H
 
 #include <types.h>
+/* Generic protection bits for pte_mk_leaf() (defined before <asm/arch.h>, whose [pte] inlines use them). */
+#define PTE_R		0x01u
+#define PTE_W		0x02u
+#define PTE_X		0x04u
+#define PTE_USER	0x08u
+#define PTE_DEVICE	0x10u	/* uncached device memory */
+#define PTE_GLOBAL	0x20u	/* kernel mapping shared by all address spaces */
+#define PAGE_KERNEL	(PTE_R | PTE_W | PTE_GLOBAL)
+#define PAGE_KERNEL_DEVICE (PTE_R | PTE_W | PTE_GLOBAL | PTE_DEVICE)
+
 #include <asm/arch.h>
 
 struct cpu;
@@ -81,7 +91,7 @@ void arch_dump_regs(const struct pt_regs *regs); /* print a trap frame with prin
 /* ---- page-table entry encoding [pte] ------------------------------------
  * All three architectures use 4 KiB pages and 512-entry tables; level 0 is
  * the last level (4 KiB leaves), ARCH_PT_LEVELS-1 the root. Generic prot
- * bits PTE_R/W/X/USER/DEVICE (below) are mapped to hardware bits here.
+ * bits PTE_R/W/X/USER/DEVICE (top of this file) are mapped to hardware bits here.
  * [inline] pte_t pte_mk_table(phys_addr_t table_pa);
  * [inline] pte_t pte_mk_leaf(phys_addr_t pa, unsigned int prot, int level);
  * [inline] bool pte_present(pte_t pte);
@@ -90,14 +100,6 @@ void arch_dump_regs(const struct pt_regs *regs); /* print a trap frame with prin
  * [inline] unsigned int pte_prot(pte_t pte);          generic prot bits back
  * [inline] void set_pte(pte_t *ptep, pte_t pte);       store + barrier the walker needs
  */
-#define PTE_R		0x01u
-#define PTE_W		0x02u
-#define PTE_X		0x04u
-#define PTE_USER	0x08u
-#define PTE_DEVICE	0x10u	/* uncached device memory */
-#define PTE_GLOBAL	0x20u	/* kernel mapping shared by all address spaces */
-#define PAGE_KERNEL	(PTE_R | PTE_W | PTE_GLOBAL)
-#define PAGE_KERNEL_DEVICE (PTE_R | PTE_W | PTE_GLOBAL | PTE_DEVICE)
 
 /* ---- kernel entry points arch code calls ---------------------------------- */
 void kernel_main(struct boot_info *bi) __noreturn;    /* boot CPU, after arch early init */

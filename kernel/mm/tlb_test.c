@@ -6,6 +6,7 @@
  * flush_tlb_kernel_range(): every CPU must now read B. A CPU still seeing
  * A means its TLB kept the stale entry - the shootdown failed.
  */
+#include <bitops.h>
 #include <ktest.h>
 #include <cpu.h>
 #include <page_alloc.h>
@@ -57,16 +58,6 @@ static unsigned int count_seen(const struct tlb_probe *pr, unsigned long mask, u
 	return n;
 }
 
-/* Bits set in mask (no __builtin_popcount: libgcc's uses FP/SIMD registers). */
-static unsigned int weight(unsigned long mask)
-{
-	unsigned int n = 0;
-
-	for (; mask; mask &= mask - 1)
-		n++;
-	return n;
-}
-
 KTEST(tlb_shootdown_remap)
 {
 	struct page *a = alloc_pages(0), *b = alloc_pages(0);
@@ -84,7 +75,7 @@ KTEST(tlb_shootdown_remap)
 	pr.va = (const volatile uint64_t *)va;
 
 	mask = probe_all(&pr);
-	ncpus = weight(mask);
+	ncpus = hweight64(mask);
 	KT_EXPECT_EQ(t, count_seen(&pr, mask, VAL_A), ncpus);	/* all cached A */
 
 	/* Repoint va at B without any flush. */

@@ -3,6 +3,7 @@
  * calls. Results are checked against state (who ran where, which jiffy a
  * timer saw), with generous timeouts only to turn a hang into a failure.
  */
+#include <bitops.h>
 #include <ktest.h>
 #include <sched.h>
 #include <smp.h>
@@ -39,16 +40,6 @@ static void spread_worker(void *arg)
 	preempt_enable();
 }
 
-/* Not __builtin_popcount: arm64 would use SIMD, which the kernel does not save. */
-static unsigned int count_bits(unsigned long m)
-{
-	unsigned int n = 0;
-
-	for (; m; m &= m - 1)
-		n++;
-	return n;
-}
-
 KTEST(new_threads_spread_over_cpus)
 {
 	unsigned int online = num_online_cpus();
@@ -63,7 +54,7 @@ KTEST(new_threads_spread_over_cpus)
 	}
 	for (unsigned int i = 0; i < online; i++)
 		thread_join(ts[i]);
-	KT_EXPECT_EQ(t, count_bits(atomic_long_read(&spread.seen_mask)), online);
+	KT_EXPECT_EQ(t, hweight64(atomic_long_read(&spread.seen_mask)), online);
 }
 
 /* ---- preemption ---------------------------------------------------------------- */

@@ -70,7 +70,7 @@ void smp_boot(struct boot_info *bi)
 	cpus[0].hwid = bi->cpu_hwid[0];
 	for (unsigned int i = 1; i < n; i++)
 		start_cpu(i, bi->cpu_hwid[i]);
-	printk("smp: %u CPUs online\n", num_online_cpus());
+	printk(PRINTK_RAW "smp: %u CPUs online\n", num_online_cpus());
 }
 
 void secondary_main(unsigned int cpu)
