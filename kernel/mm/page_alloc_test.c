@@ -282,24 +282,32 @@ static void hammer_thread(void *arg)
 	__atomic_fetch_add(&h->done, 1, __ATOMIC_RELEASE);
 }
 
-/* The same from kernel threads (preemptible, migrating between CPUs).
- * thread_join() also frees each thread, so its stack is back before the count. */
+/* The same from kernel threads (preemptible between allocations), two
+ * pinned to each online CPU; joined, so their stacks are freed before the
+ * count is compared. */
 KTEST(buddy_concurrent_kthreads)
 {
 	struct hammer h = { .iterations = 2000 };
-	struct thread *ts[2 * NR_CPUS];
+	struct thread *th[2 * NR_CPUS];
 	unsigned long start = nr_free_pages(), online;
-	unsigned int nthreads = 2 * online_mask_weight(&online), i;
+	unsigned int ncpus = online_mask_weight(&online), n = 0, i, cpu;
 
-	for (i = 0; i < nthreads; i++) {
-		ts[i] = kthread_run(hammer_thread, &h, "pa-hammer");
-		KT_ASSERT(t, ts[i] != NULL);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!(online & (1UL << cpu)))
+			continue;
+		for (i = 0; i < 2; i++) {
+			th[n] = kthread_create(hammer_thread, &h, "pa-hammer");
+			KT_ASSERT(t, th[n] != NULL);
+			kthread_bind(th[n], cpu);
+			wake_up_new_thread(th[n++]);
+		}
 	}
-	for (i = 0; i < nthreads; i++)
-		thread_join(ts[i]);
-	KT_ASSERT_EQ(t, h.done, nthreads);
+	for (i = 0; i < n; i++)
+		thread_join(th[i]);
 	printk("buddy_concurrent_kthreads: %d allocations by %u threads on CPU mask 0x%lx\n",
-	       h.ops, nthreads, h.cpu_mask);
+	       h.ops, n, h.cpu_mask);
+	KT_EXPECT_EQ(t, h.done, 2 * ncpus);
+	KT_EXPECT_EQ(t, h.cpu_mask, online);
 	KT_EXPECT_EQ(t, h.bad, 0);
 	KT_EXPECT_EQ(t, nr_free_pages(), start);
 }

@@ -75,43 +75,49 @@ static int lock_owner_id(void)
 	return id;
 }
 
-void spin_lock_init(spinlock_t *l, const char *name)
+void __spin_lock_init(spinlock_t *l, const char *name, const struct lock_class_key *key)
 {
+	(void)key;
 	memset(l, 0, sizeof(*l));
-	l->owner_cpu = -1;
 	l->name = name;
 }
 
 void spin_lock(spinlock_t *l)
 {
-	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == lock_owner_id())
+	if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) == lock_owner_id())
 		panic("spin_lock(%s): recursion", l->name);
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			;
-	__atomic_store_n(&l->owner_cpu, lock_owner_id(), __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner, lock_owner_id(), __ATOMIC_RELAXED);
+}
+
+void spin_lock_nested(spinlock_t *l, unsigned int subclass)
+{
+	(void)subclass;
+	spin_lock(l);
 }
 
 bool spin_trylock(spinlock_t *l)
 {
 	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
-	__atomic_store_n(&l->owner_cpu, lock_owner_id(), __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner, lock_owner_id(), __ATOMIC_RELAXED);
 	return true;
 }
 
 void spin_unlock(spinlock_t *l)
 {
-	if (__atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) != lock_owner_id())
+	if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) != lock_owner_id())
 		panic("spin_unlock(%s): not the owner", l->name);
-	__atomic_store_n(&l->owner_cpu, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
 bool spin_is_locked_by_me(const spinlock_t *l)
 {
 	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
-	       __atomic_load_n(&l->owner_cpu, __ATOMIC_RELAXED) == lock_owner_id();
+	       __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == lock_owner_id();
 }
 
 const char *cmdline_get(const char *key)
@@ -212,31 +218,51 @@ void on_each_cpu(void (*fn)(void *), void *arg, bool wait)
 		pthread_join(th[i], NULL);
 }
 
-struct kthread { void (*fn)(void *); void *arg; unsigned int cpu; };
+/* A "kernel thread" is a pthread playing CPU 'cpu'. */
+struct host_kthread { void (*fn)(void *); void *arg; unsigned int cpu; pthread_t th; };
 
 static void *kthread_main(void *p)
 {
-	struct kthread k = *(struct kthread *)p;
+	struct host_kthread *k = p;
 
-	free(p);
-	host_this_cpu = &cpus[k.cpu];
-	host_cpu_id = (int)k.cpu;
-	k.fn(k.arg);
+	host_this_cpu = &cpus[k->cpu];
+	host_cpu_id = (int)k->cpu;
+	k->fn(k->arg);
 	return NULL;
 }
 
-struct thread *kthread_run(void (*fn)(void *), void *arg, const char *name)
+struct thread *kthread_create(void (*fn)(void *), void *arg, const char *name)
 {
 	static unsigned int next_cpu;
-	struct kthread *k = malloc(sizeof(*k));
-	pthread_t th;
+	struct host_kthread *k = calloc(1, sizeof(*k));
 
 	(void)name;
-	*k = (struct kthread){ fn, arg, __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % nr_cpus_possible };
-	if (pthread_create(&th, NULL, kthread_main, k))
-		return NULL;
-	pthread_detach(th);
-	return (struct thread *)k;	/* only compared with NULL */
+	k->fn = fn;
+	k->arg = arg;
+	k->cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % nr_cpus_possible;
+	return (struct thread *)k;
+}
+
+void kthread_bind(struct thread *t, unsigned int cpu)
+{
+	((struct host_kthread *)t)->cpu = cpu;
+}
+
+void wake_up_new_thread(struct thread *t)
+{
+	struct host_kthread *k = (struct host_kthread *)t;
+
+	if (pthread_create(&k->th, NULL, kthread_main, k))
+		abort();
+}
+
+int thread_join(struct thread *t)
+{
+	struct host_kthread *k = (struct host_kthread *)t;
+
+	pthread_join(k->th, NULL);
+	free(k);
+	return 0;
 }
 
 void msleep(unsigned int ms)
