@@ -43,12 +43,19 @@ CFLAGS += -DCONFIG_DEBUG=1
 endif
 ASFLAGS := $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLY__
 
+# Rebuild everything when the flags change (e.g. DEBUG=0 for make bench).
+FLAGS_STAMP := $(B)/cflags.stamp
+$(shell mkdir -p $(B); echo '$(CFLAGS) $(ARCH_LDFLAGS)' | cmp -s - $(FLAGS_STAMP) || \
+	echo '$(CFLAGS) $(ARCH_LDFLAGS)' > $(FLAGS_STAMP))
+
 SRCS := $(sort $(shell find kernel arch/$(ARCH_DIR) -name '*.c' -o -name '*.S'))
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 LDSCRIPT := arch/$(ARCH_DIR)/kernel.ld
 
 .PHONY: all run test test-one gdb gdb-check bench deps clean host-test
 all: $(KERNEL_IMAGE)
+
+$(OBJS): $(FLAGS_STAMP)
 
 $(B)/%.c.o: %.c
 	@mkdir -p $(dir $@)
