@@ -44,8 +44,18 @@
  * state: written by the thread itself (going to sleep, [S] + barrier) or
  * under the rq lock (wakeup, exit).
  */
+struct mm_struct;
+struct process;
+struct thread_user;
+
 struct thread {
 	struct arch_context ctx;	/* [R] saved registers while not running */
+	struct arch_thread arch;	/* [S] user FP/SIMD state and TLS pointer (arch-defined) */
+	struct mm_struct *mm;		/* [S] user address space; NULL for kernel threads */
+	struct mm_struct *active_mm;	/* [R] page tables loaded while it runs (kernel threads borrow) */
+	struct process *proc;		/* [I] owning process (kernel/task); NULL for kernel threads */
+	struct thread_user *user;	/* [S] tid, signal state... (kernel/task); NULL for kernel threads */
+	struct pt_regs *user_regs;	/* [I] user register frame at the top of the kernel stack */
 	char name[THREAD_NAME_LEN];	/* [I] */
 	long state;			/* [a] TASK_* (see above) */
 	unsigned int cpu;		/* [R] CPU whose run queue owns it */

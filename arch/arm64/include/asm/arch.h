@@ -58,6 +58,11 @@ struct arch_context {
  * Per-CPU arch data, first member of struct cpu (TPIDR_EL1 points at it).
  * Locking: every field is [I] (set by the owning CPU before it goes online).
  */
+/* Per-thread user state, embedded in struct thread (issue 3 adds FP/SIMD). */
+struct arch_thread {
+	uintptr_t tls;		/* [S] user thread pointer (set_tls, CLONE_SETTLS) */
+};
+
 struct arch_cpu {
 	uint64_t mpidr;		/* [I] MPIDR_EL1 affinity bits */
 	uint32_t gicv2_mask;	/* [I] GICv2 CPU-interface target bit (GICD_ITARGETSR) */

@@ -52,6 +52,11 @@ struct arch_context {
  * Per-CPU arch state, first member of struct cpu.
  * Locking: [L] owning CPU with IRQs off  [I] set before the CPU starts, then read-only
  */
+/* Per-thread user state, embedded in struct thread (issue 3 adds FP/SIMD). */
+struct arch_thread {
+	uintptr_t tls;		/* [S] user thread pointer (set_tls, CLONE_SETTLS) */
+};
+
 struct arch_cpu {
 	unsigned long kernel_sp;	/* [L] stack for traps from user mode */
 	unsigned long user_sp;		/* [L] trap_entry scratch: the user sp */

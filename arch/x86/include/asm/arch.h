@@ -59,6 +59,11 @@ struct x86_tss {
  * Locking: [I] set while the CPU is brought up, then read-only
  *          [L] only the owning CPU touches it (IRQs off where it matters)
  */
+/* Per-thread user state, embedded in struct thread (issue 3 adds FP/SIMD). */
+struct arch_thread {
+	uintptr_t tls;		/* [S] user thread pointer (set_tls, CLONE_SETTLS) */
+};
+
 struct arch_cpu {
 	struct cpu *self;		/* [I] must stay at offset 0: %gs:0 reads it */
 	uint32_t apic_id;		/* [I] local APIC id */
