@@ -42,7 +42,11 @@ ifeq ($(DEBUG),1)
 CFLAGS += -DCONFIG_DEBUG=1
 endif
 ASFLAGS := $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLY__
-LIBGCC := $(shell $(CC) $(ARCH_CFLAGS) -print-libgcc-file-name)
+
+# Rebuild everything when the flags change (e.g. DEBUG=0 for make bench).
+FLAGS_STAMP := $(B)/cflags.stamp
+$(shell mkdir -p $(B); echo '$(CFLAGS) $(ARCH_LDFLAGS)' | cmp -s - $(FLAGS_STAMP) || \
+	echo '$(CFLAGS) $(ARCH_LDFLAGS)' > $(FLAGS_STAMP))
 
 SRCS := $(sort $(shell find kernel arch/$(ARCH_DIR) -name '*.c' -o -name '*.S'))
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
@@ -50,6 +54,8 @@ LDSCRIPT := arch/$(ARCH_DIR)/kernel.ld
 
 .PHONY: all run test test-one gdb gdb-check bench deps clean host-test
 all: $(KERNEL_IMAGE)
+
+$(OBJS): $(FLAGS_STAMP)
 
 $(B)/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -61,7 +67,7 @@ $(B)/%.S.o: %.S
 
 $(B)/kernel.elf: $(OBJS) $(LDSCRIPT)
 	$(LD) -nostdlib -z max-page-size=4096 -z noexecstack $(ARCH_LDFLAGS) -T $(LDSCRIPT) \
-		-o $@ $(OBJS) $(LIBGCC)
+		-o $@ $(OBJS)
 
 deps:
 	@tools/deps.sh

@@ -43,6 +43,7 @@ static void kernel_init(void *unused)
 void kernel_main(struct boot_info *bi)
 {
 	uint64_t t0 = arch_time_ns();
+	struct thread *init;
 
 	cmdline_init(bi->cmdline);
 	printk("Faultline (" ARCH_NAME ") booting, command line \"%s\"\n", cmdline_string());
@@ -56,7 +57,9 @@ void kernel_main(struct boot_info *bi)
 	printk("boot: all CPUs online %llu us after kernel_main, %llu us after reset\n",
 	       (unsigned long long)(arch_time_ns() - t0) / 1000,
 	       (unsigned long long)arch_time_ns() / 1000);
-	if (!kthread_run(kernel_init, NULL, "init"))
+	init = kthread_run(kernel_init, NULL, "init");
+	if (!init)
 		panic("cannot create the init thread (out of memory?)");
+	thread_put(init);	/* it never exits; the scheduler keeps its own reference */
 	cpu_idle();
 }

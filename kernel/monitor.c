@@ -28,8 +28,7 @@ static void read_line(char *buf, size_t size)
 			continue;
 		}
 		if (c == '\r' || c == '\n') {
-			arch_console_putc('\r');
-			arch_console_putc('\n');
+			printk(PRINTK_RAW "\n");	/* ends the echoed line for printk too */
 			buf[n] = '\0';
 			return;
 		}

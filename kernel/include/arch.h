@@ -18,6 +18,16 @@
 #define FAULTLINE_ARCH_H
 
 #include <types.h>
+/* Generic protection bits for pte_mk_leaf() (defined before <asm/arch.h>, whose [pte] inlines use them). */
+#define PTE_R		0x01u
+#define PTE_W		0x02u
+#define PTE_X		0x04u
+#define PTE_USER	0x08u
+#define PTE_DEVICE	0x10u	/* uncached device memory */
+#define PTE_GLOBAL	0x20u	/* kernel mapping shared by all address spaces */
+#define PAGE_KERNEL	(PTE_R | PTE_W | PTE_GLOBAL)
+#define PAGE_KERNEL_DEVICE (PTE_R | PTE_W | PTE_GLOBAL | PTE_DEVICE)
+
 #include <asm/arch.h>
 
 struct cpu;
@@ -81,7 +91,7 @@ void arch_dump_regs(const struct pt_regs *regs); /* print a trap frame with prin
 /* ---- page-table entry encoding [pte] ------------------------------------
  * All three architectures use 4 KiB pages and 512-entry tables; level 0 is
  * the last level (4 KiB leaves), ARCH_PT_LEVELS-1 the root. Generic prot
- * bits PTE_R/W/X/USER/DEVICE (below) are mapped to hardware bits here.
+ * bits PTE_R/W/X/USER/DEVICE (top of this file) are mapped to hardware bits here.
  * [inline] pte_t pte_mk_table(phys_addr_t table_pa);
  * [inline] pte_t pte_mk_leaf(phys_addr_t pa, unsigned int prot, int level);
  * [inline] bool pte_present(pte_t pte);
@@ -90,14 +100,45 @@ void arch_dump_regs(const struct pt_regs *regs); /* print a trap frame with prin
  * [inline] unsigned int pte_prot(pte_t pte);          generic prot bits back
  * [inline] void set_pte(pte_t *ptep, pte_t pte);       store + barrier the walker needs
  */
-#define PTE_R		0x01u
-#define PTE_W		0x02u
-#define PTE_X		0x04u
-#define PTE_USER	0x08u
-#define PTE_DEVICE	0x10u	/* uncached device memory */
-#define PTE_GLOBAL	0x20u	/* kernel mapping shared by all address spaces */
-#define PAGE_KERNEL	(PTE_R | PTE_W | PTE_GLOBAL)
-#define PAGE_KERNEL_DEVICE (PTE_R | PTE_W | PTE_GLOBAL | PTE_DEVICE)
+
+/* ---- user mode (processes, issue 3) ----------------------------------------
+ * <asm/arch.h> also provides struct arch_thread (per-thread FP/SIMD state and
+ * TLS pointer; embedded in struct thread), USER_TOP (first address above user
+ * space) and these [inline] pt_regs accessors:
+ *   bool user_mode(const struct pt_regs *r);           trap came from user mode
+ *   long syscall_nr(const struct pt_regs *r);          rax / x8 / a7
+ *   unsigned long syscall_arg(const struct pt_regs *r, int i);  i = 0..5
+ *   void syscall_set_return(struct pt_regs *r, long v); rax / x0 / a0
+ *   uintptr_t regs_sp(const struct pt_regs *r);  void regs_set_sp(struct pt_regs *r, uintptr_t sp);
+ */
+void arch_thread_init(struct arch_thread *at);      /* clean FP state, TLS 0, for a new user image */
+void arch_thread_copy(struct arch_thread *dst, const struct arch_thread *src); /* fork/clone: live state included */
+/* Scheduler, IRQs off, before arch_context_switch: save prev's user FP/TLS, load next's. */
+void arch_thread_switch(struct arch_thread *prev, struct arch_thread *next);
+void arch_set_tls(struct arch_thread *at, uintptr_t tp); /* set_tls, CLONE_SETTLS (current or not yet running) */
+void arch_user_regs_init(struct pt_regs *regs, uintptr_t pc, uintptr_t sp); /* execve: every other reg 0 */
+/* Leave the kernel to user mode with *regs (a frame at the top of this thread's
+ * kernel stack), through the same path a syscall returns by. */
+void arch_return_to_user(struct pt_regs *regs) __noreturn;
+void arch_pgd_init_user(pte_t *pgd);      /* new user root table: add the kernel half (no-op on arm64) */
+void arch_switch_mm(phys_addr_t user_pgd); /* load the user root table (0: none) and flush as needed */
+/* User memory access. Each returns the number of bytes NOT copied (0 = all).
+ * A fault inside them goes to do_page_fault (kernel mode, user address): if
+ * it cannot be resolved, arch_fixup_exception() resumes at the copy's fixup. */
+size_t arch_copy_from_user(void *dst, const void *usrc, size_t n);
+size_t arch_copy_to_user(void *udst, const void *src, size_t n);
+size_t arch_clear_user(void *udst, size_t n);
+bool arch_fixup_exception(struct pt_regs *regs); /* true if regs' pc was a uaccess; regs now at its fixup */
+/* Signals: build a frame on the user stack (siginfo + saved regs, FP state and
+ * mask) and point regs at handler(sig, info, uctx) returning to restorer.
+ * -EFAULT if the stack is unusable. */
+struct siginfo_k;
+int arch_setup_signal_frame(struct pt_regs *regs, int sig, const struct siginfo_k *info,
+			    uintptr_t handler, uintptr_t restorer, uint64_t saved_mask);
+/* rt_sigreturn: restore regs (and FP state) from the frame at the user sp; the
+ * saved mask is returned in *mask. -EFAULT for a bad frame; never lets user
+ * space set privileged state (mode bits, interrupt masks). */
+int arch_sigreturn(struct pt_regs *regs, uint64_t *mask);
 
 /* ---- kernel entry points arch code calls ---------------------------------- */
 void kernel_main(struct boot_info *bi) __noreturn;    /* boot CPU, after arch early init */
@@ -108,5 +149,14 @@ void secondary_main(unsigned int cpu) __noreturn;     /* secondary, after arch p
 void do_irq(struct pt_regs *regs, int irq);
 /* A synchronous exception the arch could not handle (kernel fault, bad opcode...). */
 void do_fatal_trap(struct pt_regs *regs, const char *what, uintptr_t addr) __noreturn;
+/* From user mode (issue 3). IRQs may be enabled inside; each returns with IRQs off. */
+void do_syscall(struct pt_regs *regs);		/* sets the result with syscall_set_return() */
+/* A page fault: flags are FAULT_FLAG_WRITE/INSTRUCTION/USER (<fault.h>) from the hardware. */
+void do_page_fault(struct pt_regs *regs, uintptr_t addr, unsigned int flags);
+/* Any other exception from user mode (illegal instruction, alignment, breakpoint). */
+void do_user_trap(struct pt_regs *regs, int sig, int si_code, uintptr_t addr);
+/* Last call before any return to user mode (syscall, IRQ, exception): delivers
+ * signals, reschedules. Returns with IRQs off. */
+void exit_to_user_mode(struct pt_regs *regs);
 
 #endif

@@ -3,7 +3,8 @@
 # QEMU starts halted, gdb sets a hardware breakpoint in the generic interrupt handler
 # (do_irq), continues until a CPU takes an interrupt, and the backtrace must reach the
 # architecture's trap entry code ($TRAP_ENTRY_SYMBOL from arch.mk). The project's
-# commands (fl-cpus, fl-dmesg) must then show both CPUs online once init reaches the monitor.
+# commands (fl-cpus, fl-dmesg) must then show both CPUs online once the console monitor
+# polls the UART (arch_console_getc is only called from there).
 set -uo pipefail
 ARCH=$1
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,14 +14,14 @@ LOG="$B/gdb-check.log"
 : "${TRAP_ENTRY_SYMBOL:?TRAP_ENTRY_SYMBOL comes from arch.mk (run through make)}"
 PORT=$((20000 + RANDOM % 20000))
 cd "$TOP"
-GDB_PORT=$PORT tools/qemu-run "$ARCH" -c 2 -m 128M -g -t 180 -l "$B/gdb-serial.log" &
+GDB_PORT=$PORT tools/qemu-run "$ARCH" -c 2 -m 128M -g -t 180 -l "$B/gdb-serial.log" >/dev/null 2>&1 &
 QPID=$!
 sleep 1
 timeout 150 gdb-multiarch -q -batch -nx -x tools/gdb/gdbinit \
 	-ex "set architecture $GDB_ARCH" -ex "file $B/kernel.elf" \
 	-ex "target remote localhost:$PORT" \
 	-ex "hbreak do_irq" -ex "continue" -ex "bt 30" \
-	-ex "delete" -ex "hbreak monitor_run" -ex "continue" \
+	-ex "delete" -ex "hbreak arch_console_getc" -ex "continue" \
 	-ex "fl-cpus" -ex "fl-dmesg 600" \
 	-ex "kill" > "$LOG" 2>&1
 kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null

@@ -22,7 +22,7 @@ class FlCpus(gdb.Command):
         n = _int("nr_cpus_possible")
         for i in range(n):
             cpu = gdb.parse_and_eval("cpus[%d]" % i)
-            cur = cpu["current"]
+            cur = cpu["curr"]
             name = "-"
             if int(cur) != 0:
                 try:

@@ -1,0 +1,32 @@
+# arch/arm64/qemu.sh - QEMU command line for arm64 (sourced by tools/qemu-run).
+#
+# Machine: QEMU "virt" with GICv2 by default; GIC=3 in the environment picks
+# GICv3 (-M virt,gic-version=3). EL2=1 boots at EL2 (virtualization=on), the
+# way a Raspberry Pi enters the kernel, with PSCI through smc instead of hvc.
+#
+# Exit status: PSCI SYSTEM_OFF always makes QEMU exit 0, so a failure leaves
+# QEMU through semihosting SYS_EXIT instead. The runner enables semihosting
+# and appends "qemu_exit=semihosting" to the command line; only then does the
+# kernel use it (a real board has no debugger to catch the HLT). Mapping:
+#   kernel arch_poweroff(0)        -> PSCI SYSTEM_OFF        -> QEMU exit 0
+#   kernel arch_poweroff(s), s > 0 -> SYS_EXIT(64 + min(s,63)) -> QEMU exit 64+s
+# qemu_status turns 64..127 back into s; anything else (QEMU itself failed)
+# is passed through, and is non-zero.
+
+qemu_cmd() {
+	local machine=virt
+	[ -n "${GIC:-}" ] && machine="$machine,gic-version=$GIC"
+	[ "${EL2:-0}" = 1 ] && machine="$machine,virtualization=on"
+	QEMU=(qemu-system-aarch64 -M "$machine" -cpu cortex-a72 -smp "$CPUS" -m "$MEM"
+		-kernel "$B/Image" -append "$CMDLINE qemu_exit=semihosting"
+		-semihosting-config enable=on,target=native)
+}
+
+qemu_status() {
+	local rc=$1
+	if [ "$rc" -ge 64 ] && [ "$rc" -le 127 ]; then
+		echo $((rc - 64))
+	else
+		echo "$rc"
+	fi
+}

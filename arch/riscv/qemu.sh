@@ -1,0 +1,22 @@
+# arch/riscv/qemu.sh - QEMU command line for riscv64 (sourced by tools/qemu-run).
+# QEMU virt with OpenSBI fw_dynamic as the M-mode firmware; -kernel places the
+# Image at the first 2 MiB boundary after the firmware (0x80200000).
+
+OPENSBI_FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+
+# Fills the array QEMU from B CPUS MEM CMDLINE.
+qemu_cmd() {
+	local bios=$OPENSBI_FW
+	[ -f "$bios" ] || bios=default	# QEMU's bundled OpenSBI
+	QEMU=(qemu-system-riscv64 -M virt -smp "$CPUS" -m "$MEM" -bios "$bios"
+	      -kernel "$B/Image" -append "$CMDLINE")
+}
+
+# qemu_status RC - the kernel's status from QEMU's exit code.
+# arch_poweroff() calls SBI SRST shutdown; OpenSBI drives QEMU's sifive_test
+# finisher: reason "no reason" -> FINISHER_PASS -> QEMU exits 0; reason
+# "system failure" -> FINISHER_FAIL -> QEMU exits 1. Anything else (timeout
+# 124, QEMU errors) passes through unchanged.
+qemu_status() {
+	echo "$1"
+}

@@ -1,0 +1,147 @@
+/*
+ * page_alloc.h - the physical page allocator (binary buddy system).
+ *
+ * Every page frame of RAM has a struct page (the "mem_map"). Free memory
+ * is kept as naturally aligned blocks of 2^order pages, order 0 (4 KiB)
+ * up to MAX_ORDER-1 (4 MiB). See kernel/mm/page_alloc.c and docs/memory.md.
+ *
+ *   struct page *p = alloc_pages(2);        4 pages, physically contiguous
+ *   void *va = page_address(p);             their direct-map address
+ *   __free_pages(p, 2);                     same order back
+ *
+ *   void *buf = get_free_pages(0);          the same, by virtual address
+ *   free_pages(buf, 0);
+ *
+ * All functions may be called with IRQs off and from interrupt handlers;
+ * none of them sleeps. Allocation returns NULL when memory is exhausted.
+ */
+#ifndef FAULTLINE_PAGE_ALLOC_H
+#define FAULTLINE_PAGE_ALLOC_H
+
+#include <mm.h>
+#include <list.h>
+
+struct boot_info;
+struct kmem_cache;
+
+#define MAX_ORDER	11	/* orders 0..10: blocks of 4 KiB .. 4 MiB */
+
+/* page->flags: low bits are flags, the top PAGE_SECTION_BITS bits the
+ * index of the RAM section (struct mem_section) the page belongs to. */
+#define PG_reserved	(1u << 0)	/* never handed to the buddy allocator */
+#define PG_buddy	(1u << 1)	/* first page of a free block (order in ->order) */
+#define PG_head		(1u << 2)	/* first page of an allocated block (order in ->order) */
+#define PG_slab		(1u << 3)	/* owned by a slab cache (see slab.c) */
+#define PG_kmalloc	(1u << 4)	/* head of a large kmalloc() block */
+#define PG_FLAG_MASK	0xffffu
+#define PAGE_SECTION_SHIFT 24
+
+/*
+ * Locking legend:
+ *   [Z] zone_lock (the buddy allocator's spinlock, page_alloc.c)
+ *   [O] the owner of the allocated block (whoever called alloc_pages)
+ *   [S] the slab cache's lock (slab.c)
+ *   [a] atomic accesses only
+ *   [I] set at boot, read-only afterwards
+ */
+struct page {
+	uint32_t flags;			/* [Z] free/allocated state, [O] PG_slab/PG_kmalloc; [I] section */
+	uint16_t order;			/* [Z] order of the block this page heads (PG_buddy/PG_head) */
+	uint16_t slab_inuse;		/* [S] objects handed out from this slab */
+	int refcount;			/* [a] 0 while free; alloc_pages() sets 1 */
+	struct list_head list;		/* [Z] free_area list while free, [S] slab list while a slab */
+	struct kmem_cache *slab_cache;	/* [S] cache owning this slab page (all pages of the slab) */
+	void *freelist;			/* [S] first free object of the slab (head page only) */
+	struct page *slab_head;		/* [S] first page of the slab (set on every page of it) */
+};
+
+/*
+ * A section is one contiguous range of RAM with its own piece of mem_map,
+ * so holes between RAM ranges (and RAM at 0x40000000 or above 4 GiB) cost
+ * nothing.
+ */
+struct mem_section {
+	unsigned long start_pfn;	/* [I] first page frame */
+	unsigned long nr_pages;		/* [I] frames in the section */
+	struct page *map;		/* [I] struct page of start_pfn */
+};
+
+#define MAX_MEM_SECTIONS 32
+extern struct mem_section mem_sections[MAX_MEM_SECTIONS];
+extern unsigned int nr_mem_sections;
+
+/* Set up the allocator from the boot memory map; prints "mm: N MiB free ...". */
+void page_alloc_init(struct boot_info *bi);
+
+/* 2^order contiguous pages with refcount 1, or NULL. Never sleeps. */
+struct page *alloc_pages(unsigned int order);
+/* Drop a reference to a block from alloc_pages(order); freed when it reaches zero.
+ * Panics on a double free, a wrong order or a page that does not start a block. */
+void __free_pages(struct page *page, unsigned int order);
+
+void *get_free_pages(unsigned int order);	/* direct-map address, or NULL */
+void free_pages(void *va, unsigned int order);
+void *get_zeroed_page(void);
+void free_page(void *va);
+
+unsigned long nr_free_pages(void);		/* free 4 KiB pages right now */
+unsigned long nr_total_pages(void);		/* pages handed to the allocator at boot */
+/* Free blocks per order (count[MAX_ORDER]), for tests and the debugger. */
+void page_alloc_free_counts(unsigned long count[MAX_ORDER]);
+
+/* Smallest order whose block holds size bytes. */
+static inline unsigned int get_order(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+static inline struct mem_section *page_section(const struct page *page)
+{
+	return &mem_sections[page->flags >> PAGE_SECTION_SHIFT];
+}
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	const struct mem_section *s = page_section(page);
+
+	return s->start_pfn + (unsigned long)(page - s->map);
+}
+
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT;
+}
+
+static inline void *page_address(const struct page *page)
+{
+	return __va(page_to_phys(page));
+}
+
+/* struct page of a RAM frame, NULL if pfn is not RAM the allocator knows. */
+struct page *pfn_to_page(unsigned long pfn);
+
+static inline struct page *phys_to_page(phys_addr_t pa)
+{
+	return pfn_to_page((unsigned long)(pa >> PAGE_SHIFT));
+}
+
+static inline struct page *virt_to_page(const void *va)
+{
+	return phys_to_page(__pa(va));
+}
+
+static inline void get_page(struct page *page)
+{
+	__atomic_fetch_add(&page->refcount, 1, __ATOMIC_RELAXED);
+}
+
+static inline int page_count(const struct page *page)
+{
+	return __atomic_load_n(&page->refcount, __ATOMIC_RELAXED);
+}
+
+#endif
