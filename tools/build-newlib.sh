@@ -37,10 +37,10 @@ select_arch() {
 # Linux-specific defaults that would not hold on Faultline.
 target_cc() {
 	local gcc=${TOOL}gcc inc fixed
-	inc=$($gcc -print-file-name=include)
+	inc="-isystem $($gcc -print-file-name=include)"
 	fixed=$($gcc -print-file-name=include-fixed)
-	echo "$gcc -ffreestanding -nostdinc -isystem $inc -isystem $fixed -fno-pie -fno-pic" \
-		"-fno-stack-protector $ARCH_FLAGS"
+	[ -d "$fixed" ] && inc="$inc -isystem $fixed"	# older GCCs only
+	echo "$gcc -ffreestanding -nostdinc $inc -fno-pie -fno-pic -fno-stack-protector $ARCH_FLAGS"
 }
 
 # -D__DYNAMIC_REENT__: newlib finds its per-thread state (errno, ...) through __getreent(),
