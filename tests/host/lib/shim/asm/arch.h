@@ -5,4 +5,6 @@
 struct pt_regs { unsigned long pc; };
 struct arch_context { unsigned long sp; };
 struct arch_cpu { unsigned long unused; };
+struct arch_thread { unsigned long tls; };
+
 #endif

@@ -51,4 +51,6 @@ static inline phys_addr_t pte_pa(pte_t p) { return p & HOST_PTE_ADDR; }
 static inline unsigned int pte_prot(pte_t p) { return (p & HOST_PTE_T) ? 0 : (unsigned int)(p >> 2) & 0x3f; }
 static inline void set_pte(pte_t *ptep, pte_t p) { __atomic_store_n(ptep, p, __ATOMIC_RELEASE); }
 
+struct arch_thread { unsigned long tls; };
+
 #endif

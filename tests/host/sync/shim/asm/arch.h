@@ -27,4 +27,6 @@ static inline void arch_cpu_relax(void) { host_relax(); }
 static inline void arch_wait_for_interrupt(void) { host_relax(); }
 static inline unsigned long arch_regs_pc(const struct pt_regs *r) { return r->pc; }
 
+struct arch_thread { unsigned long tls; };
+
 #endif
