@@ -43,7 +43,10 @@ struct kmem_cache;
  *   [S] the slab cache's lock (slab.c)
  *   [a] atomic accesses only
  *   [I] set at boot, read-only afterwards
+ *   [P] the page-table lock of an mm mapping the page (user pages, kernel/mm/rmap.c)
  */
+struct anon_vma;
+
 struct page {
 	uint32_t flags;			/* [Z] free/allocated state, [O] PG_slab/PG_kmalloc; [I] section */
 	uint16_t order;			/* [Z] order of the block this page heads (PG_buddy/PG_head) */
@@ -53,6 +56,10 @@ struct page {
 	struct kmem_cache *slab_cache;	/* [S] cache owning this slab page (all pages of the slab) */
 	void *freelist;			/* [S] first free object of the slab (head page only) */
 	struct page *slab_head;		/* [S] first page of the slab (set on every page of it) */
+	/* User pages (kernel/mm/rmap.c): alloc_pages() clears these. */
+	int mapcount;			/* [a] user PTEs mapping the page; must be 0 when freed */
+	struct anon_vma *anon_vma;	/* [P] anonymous pages: the reverse-map root; NULL otherwise */
+	unsigned long index;		/* [P] anonymous pages: page offset (vm_pgoff units) */
 };
 
 /*
@@ -142,6 +149,18 @@ static inline void get_page(struct page *page)
 static inline int page_count(const struct page *page)
 {
 	return __atomic_load_n(&page->refcount, __ATOMIC_RELAXED);
+}
+
+/* Drop a reference to an order-0 page; freed at zero (Linux's put_page). */
+static inline void put_page(struct page *page)
+{
+	__free_pages(page, 0);
+}
+
+/* User PTEs mapping the page (rmap.c keeps it). */
+static inline int page_mapcount(const struct page *page)
+{
+	return __atomic_load_n(&page->mapcount, __ATOMIC_RELAXED);
 }
 
 #endif

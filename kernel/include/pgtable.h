@@ -51,6 +51,8 @@ int pt_unmap(phys_addr_t root, uintptr_t va);
 bool pt_lookup(phys_addr_t root, uintptr_t va, phys_addr_t *pa, unsigned int *prot, int *level);
 /* Free every table of a tree built with pt_map() (not the mapped pages). */
 void pt_free_tables(phys_addr_t root);
+/* Free the table at table_pa (a table of the given level) and every table below it. */
+void pt_free_subtree(phys_addr_t table_pa, int level);
 /* Print the walk for va level by level (for students and the debugger). */
 void pt_dump_walk(phys_addr_t root, uintptr_t va);
 

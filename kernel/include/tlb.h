@@ -16,6 +16,13 @@
  * called with IRQs on when other CPUs are online (panics otherwise). */
 void flush_tlb_kernel_range(uintptr_t start, uintptr_t end);
 
+/* Flush [start, end) of a user mm from every CPU that has it loaded
+ * (mm->cpu_mask) and wait for them. Sleeps: no, but spins on IPIs, so IRQs
+ * must be on when other CPUs are in the mask; sleeping locks may be held.
+ * Declared in <mmap.h> too. */
+struct mm_struct;
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+
 /* Counters, summed over CPUs: shootdowns this kernel started, and remote
  * flushes CPUs performed on request. */
 struct tlb_stats {

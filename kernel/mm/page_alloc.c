@@ -164,6 +164,9 @@ struct page *alloc_pages(unsigned int order)
 		page->flags |= PG_head;
 		page->order = order;
 		page->refcount = 1;
+		page->mapcount = 0;
+		page->anon_vma = NULL;
+		page->index = 0;
 	}
 	spin_unlock(&zone_lock);
 	return page;
@@ -208,6 +211,9 @@ void __free_pages(struct page *page, unsigned int order)
 	if (old < 1)
 		panic("__free_pages: double free of pfn 0x%lx (refcount was %d)",
 		      page_to_pfn(page), old);
+	if (page_mapcount(page))
+		panic("__free_pages: pfn 0x%lx freed while %d user PTEs still map it: a missing "
+		      "page_remove_rmap() before put_page()", page_to_pfn(page), page_mapcount(page));
 	spin_lock(&zone_lock);
 	page->flags &= ~PG_head;
 	free_one_block(page, order);

@@ -141,6 +141,11 @@ void pt_free_tables(phys_addr_t root)
 	free_tables_level(root, PT_ROOT_LEVEL);
 }
 
+void pt_free_subtree(phys_addr_t table_pa, int level)
+{
+	free_tables_level(table_pa, level);
+}
+
 void pt_dump_walk(phys_addr_t root, uintptr_t va)
 {
 	pte_t *table = table_va(root);

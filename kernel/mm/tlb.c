@@ -19,7 +19,16 @@
  * CPUs shot each other down at once, so the caller must have them on.
  *
  * Ranges above TLB_FLUSH_ALL_PAGES pages flush the whole TLB instead of
- * page by page. Counters (per CPU, summed by tlb_get_stats) show how many
+ * page by page.
+ *
+ * User address spaces (flush_tlb_mm_range) only need the CPUs that have
+ * the mm loaded: mm->cpu_mask, maintained by switch_mm(). A CPU sets its
+ * bit (seq-cst) before it loads the mm's root, and the flusher changes the
+ * PTE before it reads the mask (full barrier), so either the flusher sees
+ * the bit and IPIs that CPU, or that CPU's first walk already sees the new
+ * PTE. switch_mm clears the bit after loading another root; arch_switch_mm
+ * leaves no translation of the previous user root behind, so a CPU without
+ * the bit has nothing stale. Counters (per CPU, summed by tlb_get_stats) show how many
  * shootdowns were sent and how many remote flushes ran.
  */
 #include <tlb.h>
@@ -27,6 +36,7 @@
 #include <cpu.h>
 #include <printk.h>
 #include <smp.h>
+#include <mm_types.h>
 
 #define TLB_FLUSH_ALL_PAGES	32
 
@@ -105,4 +115,58 @@ void tlb_get_stats(struct tlb_stats *st)
 		st->flushes_received += __atomic_load_n(&tlb_counters[i].received, __ATOMIC_RELAXED);
 		st->local_flushes += __atomic_load_n(&tlb_counters[i].local, __ATOMIC_RELAXED);
 	}
+}
+
+/* ---- user address spaces ---------------------------------------------------- */
+
+struct mm_flush_req {
+	uintptr_t start, end;
+};
+
+/* On a CPU that has (or had, lazily) the mm loaded; IRQs off. */
+static void flush_mm_ipi(void *arg)
+{
+	const struct mm_flush_req *req = arg;
+
+	flush_local(req->start, req->end);
+	__atomic_fetch_add(&tlb_counters[smp_processor_id()].received, 1, __ATOMIC_RELAXED);
+}
+
+static void flush_mm_remote(unsigned long mask, struct mm_flush_req *req)
+{
+	unsigned int cpu;
+	bool sent = false;
+
+	if (!arch_irqs_enabled())
+		panic("flush_tlb_mm_range with IRQs off while other CPUs (mask 0x%lx) have the mm "
+		      "loaded: it would deadlock waiting for them; drop spinlocks first", mask);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!(mask & (1UL << cpu)) || !cpu_online(cpu))
+			continue;
+		/* If we migrated onto cpu meanwhile, this runs the flush directly. */
+		smp_call_function_single(cpu, flush_mm_ipi, req, true);
+		sent = true;
+	}
+	if (sent)
+		__atomic_fetch_add(&tlb_counters[smp_processor_id()].sent, 1, __ATOMIC_RELAXED);
+}
+
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct mm_flush_req req = { start, end };
+	unsigned long flags, mask;
+	unsigned int me;
+
+	if (start >= end)
+		return;
+	smp_mb();		/* PTE stores before reading the mask (see the top of the file) */
+	flags = arch_irq_save();
+	me = smp_processor_id();
+	mask = __atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST);
+	if (mask & (1UL << me))
+		flush_local(start, end);
+	arch_irq_restore(flags);
+	mask &= ~(1UL << me);
+	if (mask)
+		flush_mm_remote(mask, &req);
 }

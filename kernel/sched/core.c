@@ -14,6 +14,7 @@
  * any CPU can see it on a queue, and preempt_count is 1 across every switch.
  */
 #include <sched.h>
+#include <mmap.h>
 #include <smp.h>
 #include <slab.h>
 #include <page_alloc.h>
@@ -140,6 +141,7 @@ static void context_switch(struct cpu *c, struct thread *prev, struct thread *ne
 	c->sched.slice_left = SCHED_SLICE;
 	__atomic_store_n(&c->curr, next, __ATOMIC_RELAXED);
 	rq_lock_handoff(c, prev, next);
+	context_switch_mm(prev, next);	/* user page tables, lazy active_mm (kernel/mm/mm.c) */
 	if (next->stack_top)
 		arch_set_kernel_stack(next->stack_top);
 	arch_context_switch(&prev->ctx, &next->ctx);

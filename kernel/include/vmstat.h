@@ -1,0 +1,44 @@
+/*
+ * vmstat.h - virtual-memory event counters (kernel/mm/vmstat.c).
+ *
+ * Per-CPU, bumped with a relaxed atomic add on the counting CPU's row and
+ * summed over all CPUs on read, so counting costs no shared cache line.
+ * The same numbers reach user space through fl_vmstat (uapi/faultline/fl.h).
+ */
+#ifndef FAULTLINE_VMSTAT_H
+#define FAULTLINE_VMSTAT_H
+
+#include <types.h>
+#include <cpu.h>
+
+enum vm_event_item {
+	PGFAULT,		/* user-mode faults handled by handle_mm_fault */
+	PGFAULT_KERNEL,		/* kernel-mode faults on user addresses (uaccess) */
+	ANON_FAULT,		/* do_anonymous_page mapped a fresh zeroed page */
+	ZERO_PAGE_MAP,		/* a read fault mapped the shared zero page */
+	COW_FAULT,		/* a write fault copied a page (do_wp_page, do_cow_fault) */
+	COW_REUSE,		/* do_wp_page made an exclusively mapped page writable */
+	FAULT_SEGV,		/* faults that ended in SIGSEGV */
+	FAULT_SIGBUS,		/* faults that ended in SIGBUS */
+	UACCESS_EFAULT,		/* copy_*_user and friends returned -EFAULT */
+	OOM_KILL,		/* processes killed because a fault found no memory */
+	NR_VM_EVENT_ITEMS
+};
+
+extern unsigned long vm_event_states[NR_CPUS][NR_VM_EVENT_ITEMS];	/* [a] */
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+static inline void count_vm_event(enum vm_event_item item)
+{
+	__atomic_fetch_add(&vm_event_states[smp_processor_id()][item], 1, __ATOMIC_RELAXED);
+}
+
+unsigned long sum_vm_event(enum vm_event_item item);	/* over all CPUs */
+void vmstat_dump(void);					/* printk every counter */
+
+struct fl_vmstat;
+struct mm_struct;
+/* Fill the fl_vmstat syscall's record: system-wide counters, and mm's (may be NULL). */
+void fill_fl_vmstat(struct fl_vmstat *out, struct mm_struct *mm);
+
+#endif

@@ -1,0 +1,560 @@
+/*
+ * memory.c - user page tables: demand faults, copy-on-write, unmapping,
+ * fork's copy, protection changes.
+ *
+ * Theory of operation
+ * -------------------
+ * A user PTE comes to exist only because a fault asked for it
+ * (handle_mm_fault). The fault runs with mmap_lock held for read, so the
+ * VMA cannot change under it, but other threads of the process may fault
+ * on the same page at the same time. Each handler therefore follows
+ * Linux's pattern:
+ *
+ *   1. sample the PTE (vmf->orig_pte) without the page-table lock,
+ *   2. do the slow work unlocked (allocate, zero or copy a page, ask the
+ *      file for its page),
+ *   3. take mm->page_table_lock and install the result only if the PTE
+ *      still equals the sample; otherwise another thread won - drop our
+ *      page and return 0, the access simply runs again.
+ *
+ * Page tables themselves are only freed by mmput() when nobody can fault
+ * any more, so a pte_t pointer stays valid while mmap_lock is held.
+ *
+ * The cases (handle_pte_fault):
+ *   PTE empty, anonymous VMA   do_anonymous_page: read -> the shared zero
+ *                              page, read-only; write -> a fresh zeroed page
+ *   PTE empty, file/shmem VMA  do_read_fault / do_cow_fault / do_shared_fault
+ *                              via vma->vm_ops->fault
+ *   PTE read-only, write       do_wp_page: reuse the page if we are its only
+ *                              mapper, else copy it (COW)
+ *   PTE already fine           a stale TLB entry or a lost race: flush locally
+ *
+ * Private mappings never have PTE_W in vm_page_prot: a PTE becomes
+ * writable only for a page this mm owns alone, which is what makes fork's
+ * "mark everything read-only and share" correct.
+ *
+ * TLB: a PTE that loses permissions (or its page) is flushed on every CPU
+ * that has the mm loaded before the page-table lock is dropped and before
+ * the old page is freed. That is why the page-table lock is a mutex: a
+ * shootdown needs IRQs on, and our spinlocks turn them off.
+ *
+ * PROT_NONE: a page that was present when its VMA became PROT_NONE keeps
+ * its PTE, but as a kernel-only mapping (no PTE_USER), so user accesses
+ * fault and get SIGSEGV. (copy_*_user could still reach it on x86/riscv;
+ * a generic "protnone" PTE encoding in the arch contract would close that.)
+ */
+#include <mmap.h>
+#include <rmap.h>
+#include <vmstat.h>
+#include <page_alloc.h>
+#include <printk.h>
+#include <string.h>
+#include <tlb.h>
+
+const uint8_t empty_zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+#define ZAP_BATCH	32	/* pages freed per TLB flush when unmapping */
+
+static bool pte_none(pte_t pte)
+{
+	return pte == 0;
+}
+
+static bool is_zero_pa(phys_addr_t pa)
+{
+	return pa == zero_page_pa();
+}
+
+unsigned int vm_get_page_prot(unsigned long vm_flags)
+{
+	unsigned int prot = 0;
+
+	if (vm_flags & VM_ACCESS_FLAGS)
+		prot = PTE_USER | PTE_R;
+	if ((vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED))
+		prot |= PTE_W;
+	if (vm_flags & VM_EXEC)
+		prot |= PTE_X;
+	return prot;
+}
+
+/* The PTE value for pa in vma; 'write' adds PTE_W (private pages we own alone). */
+static pte_t mk_pte(const struct vm_area_struct *vma, phys_addr_t pa, bool write)
+{
+	unsigned int prot = vma->vm_page_prot;
+
+	if (!prot)
+		return pte_mk_leaf(pa, PTE_R, 0);	/* PROT_NONE: kernel-only placeholder */
+	if (write && (vma->vm_flags & VM_WRITE))
+		prot |= PTE_W;
+	return pte_mk_leaf(pa, prot, 0);
+}
+
+bool follow_pte(struct mm_struct *mm, unsigned long addr, phys_addr_t *pa, unsigned int *prot)
+{
+	int level;
+
+	return pt_lookup(mm->pgd_pa, addr, pa, prot, &level) && level == 0;
+}
+
+/* ---- walking present PTEs ------------------------------------------------ */
+
+typedef int (*pte_fn)(pte_t *ptep, unsigned long addr, void *arg);
+
+/*
+ * Call fn for every present PTE in [start, end), skipping missing tables
+ * a whole table at a time. Stops at fn's first non-zero return and returns it.
+ * Locks: the caller holds what protects the tree (mm->page_table_lock).
+ */
+static int walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
+			     pte_fn fn, void *arg)
+{
+	unsigned long addr = start;
+	int level, ret;
+
+	while (addr < end) {
+		pte_t *ptep = pt_walk(mm->pgd_pa, addr, 0, false, &level);
+
+		if (level != 0) {		/* no table here: skip what it would cover */
+			addr = ALIGN_DOWN(addr, PT_LEVEL_SIZE(level)) + PT_LEVEL_SIZE(level);
+			continue;
+		}
+		if (pte_present(READ_ONCE(*ptep))) {
+			ret = fn(ptep, addr, arg);
+			if (ret)
+				return ret;
+		}
+		addr += PAGE_SIZE;
+	}
+	return 0;
+}
+
+/* ---- unmapping ------------------------------------------------------------------ */
+
+struct zap_batch {
+	struct mm_struct *mm;
+	unsigned long start;		/* first address not yet flushed */
+	unsigned int nr;
+	struct page *pages[ZAP_BATCH];
+};
+
+/* Flush the TLBs for what was cleared so far, then drop the pages. */
+static void zap_flush(struct zap_batch *zb, unsigned long end)
+{
+	unsigned int i;
+
+	flush_tlb_mm_range(zb->mm, zb->start, end);
+	for (i = 0; i < zb->nr; i++)
+		put_page(zb->pages[i]);
+	zb->nr = 0;
+	zb->start = end;
+}
+
+static int zap_one(pte_t *ptep, unsigned long addr, void *arg)
+{
+	struct zap_batch *zb = arg;
+	phys_addr_t pa = pte_pa(*ptep);
+	struct page *page;
+
+	set_pte(ptep, 0);
+	if (is_zero_pa(pa))
+		return 0;
+	page = phys_to_page(pa);
+	page_remove_rmap(page, zb->mm);
+	zb->pages[zb->nr++] = page;
+	if (zb->nr == ZAP_BATCH)
+		zap_flush(zb, addr + PAGE_SIZE);
+	return 0;
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct zap_batch zb = { .mm = mm, .start = start };
+
+	mutex_lock(&mm->page_table_lock);
+	walk_present_ptes(mm, start, end, zap_one, &zb);
+	zap_flush(&zb, end);
+	mutex_unlock(&mm->page_table_lock);
+}
+
+/* Clear one root entry of the user half and free the tables below it. */
+static void free_root_slot(struct mm_struct *mm, unsigned int idx)
+{
+	pte_t entry = mm->pgd[idx];
+	unsigned long start = (unsigned long)idx << PT_LEVEL_SHIFT(PT_ROOT_LEVEL);
+
+	if (!pte_is_table(entry, PT_ROOT_LEVEL))
+		return;
+	set_pte(&mm->pgd[idx], 0);
+	/* Lazy CPUs may cache the walk (paging-structure caches): flush first. */
+	flush_tlb_mm_range(mm, start, start + PT_LEVEL_SIZE(PT_ROOT_LEVEL));
+	pt_free_subtree(pte_pa(entry), PT_ROOT_LEVEL - 1);
+}
+
+void free_pgtables(struct mm_struct *mm)
+{
+	unsigned long slots = (USER_TOP - 1) / PT_LEVEL_SIZE(PT_ROOT_LEVEL) + 1;
+	unsigned int i;
+
+	mutex_lock(&mm->page_table_lock);
+	for (i = 0; i < slots && i < PT_ENTRIES; i++)
+		free_root_slot(mm, i);
+	mutex_unlock(&mm->page_table_lock);
+}
+
+/* ---- fork ---------------------------------------------------------------------- */
+
+struct copy_ctx {
+	struct mm_struct *dst, *src;
+	bool cow;			/* private writable mapping: share read-only */
+	bool flush;			/* a source PTE lost PTE_W */
+};
+
+static int copy_one(pte_t *ptep, unsigned long addr, void *arg)
+{
+	struct copy_ctx *cc = arg;
+	pte_t pte = *ptep;
+	phys_addr_t pa = pte_pa(pte);
+	unsigned int prot = pte_prot(pte);
+	pte_t *dptep;
+	int level;
+
+	/* dst is not visible to anyone yet: no lock needed for its tree. */
+	dptep = pt_walk(cc->dst->pgd_pa, addr, 0, true, &level);
+	if (!dptep)
+		return -ENOMEM;
+	if (cc->cow && (prot & PTE_W)) {
+		pte = pte_mk_leaf(pa, prot & ~PTE_W, 0);
+		set_pte(ptep, pte);
+		cc->flush = true;
+	}
+	if (!is_zero_pa(pa)) {
+		struct page *page = phys_to_page(pa);
+
+		get_page(page);
+		page_dup_rmap(page, cc->dst);
+	}
+	set_pte(dptep, pte);
+	return 0;
+}
+
+int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
+{
+	struct copy_ctx cc = { dst, src, false, false };
+	int ret;
+
+	mmap_assert_write_locked(src);
+	cc.cow = (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+	mutex_lock(&src->page_table_lock);
+	ret = walk_present_ptes(src, vma->vm_start, vma->vm_end, copy_one, &cc);
+	if (cc.flush)
+		flush_tlb_mm_range(src, vma->vm_start, vma->vm_end);
+	mutex_unlock(&src->page_table_lock);
+	return ret;
+}
+
+/* ---- mprotect ------------------------------------------------------------------ */
+
+static int protect_one(pte_t *ptep, unsigned long addr, void *arg)
+{
+	const struct vm_area_struct *vma = arg;
+	phys_addr_t pa = pte_pa(*ptep);
+
+	/* Private pages lose PTE_W: the next write reuses them (do_wp_page). */
+	set_pte(ptep, mk_pte(vma, pa, false));
+	return 0;
+}
+
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	mmap_assert_write_locked(mm);
+	mutex_lock(&mm->page_table_lock);
+	walk_present_ptes(mm, start, end, protect_one, vma);
+	flush_tlb_mm_range(mm, start, end);
+	mutex_unlock(&mm->page_table_lock);
+}
+
+/* ---- the fault handlers ------------------------------------------------------ */
+
+/* Install pte if the slot still holds vmf->orig_pte. Locks: ptl held. */
+static bool pte_unchanged(const struct vm_fault *vmf)
+{
+	mutex_assert_held(vmf->ptl);
+	return READ_ONCE(*vmf->pte) == vmf->orig_pte;
+}
+
+static struct page *alloc_user_page(const void *copy_from)
+{
+	struct page *page = alloc_pages(0);
+
+	if (!page)
+		return NULL;
+	if (copy_from)
+		memcpy(page_address(page), copy_from, PAGE_SIZE);
+	else
+		memset(page_address(page), 0, PAGE_SIZE);
+	return page;
+}
+
+/* Read of untouched private anonymous memory: map the zero page read-only. */
+static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
+{
+	mutex_lock(vmf->ptl);
+	if (pte_unchanged(vmf)) {
+		set_pte(vmf->pte, mk_pte(vmf->vma, zero_page_pa(), false));
+		count_vm_event(ZERO_PAGE_MAP);
+	}
+	mutex_unlock(vmf->ptl);
+	return 0;
+}
+
+/* Map a new anonymous page (already filled) at vmf->address, writable if the VMA is. */
+static vm_fault_t map_new_anon(struct vm_fault *vmf, struct page *page)
+{
+	mutex_lock(vmf->ptl);
+	if (!pte_unchanged(vmf)) {
+		mutex_unlock(vmf->ptl);
+		put_page(page);		/* another thread mapped something first */
+		return 0;
+	}
+	page_add_new_anon_rmap(page, vmf->vma, vmf->address);
+	set_pte(vmf->pte, mk_pte(vmf->vma, page_to_phys(page), true));
+	mutex_unlock(vmf->ptl);
+	return 0;
+}
+
+/* Sleeps: yes (mutex). Locks: mmap_lock held for read. */
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
+{
+	struct page *page;
+
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_anonymous_zero(vmf);
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
+	page = alloc_user_page(NULL);
+	if (!page)
+		return VM_FAULT_OOM;
+	count_vm_event(ANON_FAULT);
+	return map_new_anon(vmf, page);
+}
+
+/*
+ * Replace the read-only page in the PTE by a private copy (old NULL: the zero
+ * page). The old translation is cleared and flushed on every CPU before the
+ * new one appears (Linux's ptep_clear_flush), so no thread can keep reading
+ * the old page after another wrote the new one.
+ */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	struct page *new;
+
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
+	new = alloc_user_page(old ? page_address(old) : NULL);
+	if (!new)
+		return VM_FAULT_OOM;
+	mutex_lock(vmf->ptl);
+	if (!pte_unchanged(vmf)) {
+		mutex_unlock(vmf->ptl);
+		put_page(new);
+		return 0;
+	}
+	set_pte(vmf->pte, 0);
+	flush_tlb_mm_range(mm, vmf->address, vmf->address + PAGE_SIZE);
+	page_add_new_anon_rmap(new, vmf->vma, vmf->address);
+	set_pte(vmf->pte, mk_pte(vmf->vma, page_to_phys(new), true));
+	if (old)
+		page_remove_rmap(old, mm);
+	mutex_unlock(vmf->ptl);
+	if (old)
+		put_page(old);
+	count_vm_event(COW_FAULT);
+	return 0;
+}
+
+/* Make the present PTE writable (no flush: gaining a permission needs none). */
+static vm_fault_t wp_page_reuse(struct vm_fault *vmf, phys_addr_t pa)
+{
+	set_pte(vmf->pte, mk_pte(vmf->vma, pa, true));
+	mutex_unlock(vmf->ptl);
+	return 0;
+}
+
+/* Write to a present read-only PTE of a writable VMA. Locks: mmap_lock (read). */
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	phys_addr_t pa = pte_pa(vmf->orig_pte);
+	struct page *page;
+
+	if (is_zero_pa(pa))
+		return wp_page_copy(vmf, NULL);
+	page = phys_to_page(pa);
+	mutex_lock(vmf->ptl);
+	if (!pte_unchanged(vmf)) {
+		mutex_unlock(vmf->ptl);
+		return 0;
+	}
+	if (vmf->vma->vm_flags & VM_SHARED)
+		return wp_page_reuse(vmf, pa);		/* shared mapping: same page */
+	/* Only we map it, and nobody else holds a reference: no copy needed. */
+	if (page->anon_vma && page_mapcount(page) == 1 && page_count(page) == 1) {
+		count_vm_event(COW_REUSE);
+		return wp_page_reuse(vmf, pa);
+	}
+	get_page(page);			/* keep it while copying unlocked */
+	mutex_unlock(vmf->ptl);
+	vm_fault_t ret = wp_page_copy(vmf, page);
+	put_page(page);
+	return ret;
+}
+
+/* Ask the file for its page. */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = vmf->vma->vm_ops->fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
+		return ret;
+	if (!vmf->page) {
+		printk("vm: %s ->fault returned no page and no error at 0x%lx: fix the vm_ops\n",
+		       vmf->vma->vm_ops->name ? vmf->vma->vm_ops->name : "a file's",
+		       vmf->address);
+		return VM_FAULT_SIGBUS;
+	}
+	return ret;
+}
+
+/* Map the file's page itself; its reference moves to the PTE. */
+static vm_fault_t finish_fault(struct vm_fault *vmf, bool write)
+{
+	struct page *page = vmf->page;
+
+	mutex_lock(vmf->ptl);
+	if (!pte_unchanged(vmf)) {
+		mutex_unlock(vmf->ptl);
+		put_page(page);
+		return 0;
+	}
+	page_dup_rmap(page, vmf->vma->vm_mm);
+	set_pte(vmf->pte, mk_pte(vmf->vma, page_to_phys(page), write));
+	mutex_unlock(vmf->ptl);
+	return 0;
+}
+
+/* Read fault on a file mapping: map the (shared, page-cache) page read-only
+ * for private mappings, with the VMA's permissions for shared ones. */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = __do_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
+		return ret;
+	return finish_fault(vmf, false);
+}
+
+/* Write fault on a private file mapping: map a private copy of the file's page. */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret;
+
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
+		return ret;
+	vmf->cow_page = alloc_user_page(page_address(vmf->page));
+	put_page(vmf->page);
+	if (!vmf->cow_page)
+		return VM_FAULT_OOM;
+	count_vm_event(COW_FAULT);
+	return map_new_anon(vmf, vmf->cow_page);
+}
+
+/* Write fault on a shared file mapping: map the file's page writable. */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = __do_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
+		return ret;
+	return finish_fault(vmf, true);
+}
+
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	if (!vmf->vma->vm_ops->fault)
+		return VM_FAULT_SIGBUS;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	if (!(vmf->vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
+}
+
+/* The PTE is fine: a stale TLB entry on this CPU, or another thread fixed it. */
+static vm_fault_t spurious_fault(struct vm_fault *vmf)
+{
+	unsigned long flags = arch_irq_save();
+
+	arch_flush_tlb_page_local(vmf->address);
+	arch_irq_restore(flags);
+	return 0;
+}
+
+static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	int level;
+
+	mutex_lock(vmf->ptl);		/* pt_walk may link new tables */
+	vmf->pte = pt_walk(mm->pgd_pa, vmf->address, 0, true, &level);
+	mutex_unlock(vmf->ptl);
+	if (!vmf->pte)
+		return VM_FAULT_OOM;
+	vmf->orig_pte = READ_ONCE(*vmf->pte);
+	vmf->flags |= FAULT_FLAG_ORIG_PTE_VALID;
+	if (pte_none(vmf->orig_pte))
+		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
+	if (!pte_present(vmf->orig_pte)) {
+		printk("vm: unknown non-present PTE 0x%llx at 0x%lx\n",
+		       (unsigned long long)vmf->orig_pte, vmf->address);
+		return VM_FAULT_SIGBUS;
+	}
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !(pte_prot(vmf->orig_pte) & PTE_W))
+		return do_wp_page(vmf);
+	return spurious_fault(vmf);
+}
+
+/* Linux's mm_account_fault: count completed faults only. */
+static void mm_account_fault(struct mm_struct *mm, unsigned int flags, vm_fault_t ret)
+{
+	if (ret & VM_FAULT_RETRY)
+		return;
+	count_vm_event(flags & FAULT_FLAG_USER ? PGFAULT : PGFAULT_KERNEL);
+	atomic_long_inc(&mm->pgfault);
+}
+
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags, struct pt_regs *regs)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.flags = flags,
+		.address = address & PAGE_MASK,
+		.real_address = address,
+		.pgoff = linear_page_index(vma, address & PAGE_MASK),
+		.ptl = &vma->vm_mm->page_table_lock,
+	};
+	vm_fault_t ret;
+
+	(void)regs;
+	mmap_assert_locked(vma->vm_mm);
+	ret = handle_pte_fault(&vmf);
+	mm_account_fault(vma->vm_mm, flags, ret);
+	return ret;
+}

@@ -1,0 +1,80 @@
+/*
+ * vmstat.c - the virtual-memory event counters and fl_vmstat.
+ *
+ * Theory of operation
+ * -------------------
+ * Every fault outcome bumps one counter in this CPU's row of
+ * vm_event_states (a relaxed atomic add: a thread migrating between
+ * reading its CPU number and adding still adds exactly once, only maybe to
+ * the old CPU's row). Readers add up the rows; the sum is exact once the
+ * counting has stopped and never goes backwards. Per-address-space
+ * numbers (resident pages, faults) live in struct mm_struct as atomics.
+ * fill_fl_vmstat() gathers both for the fl_vmstat system call.
+ */
+#include <vmstat.h>
+#include <mmap.h>
+#include <page_alloc.h>
+#include <tlb.h>
+#include <printk.h>
+#include <string.h>
+#include <uapi/faultline/fl.h>
+
+unsigned long vm_event_states[NR_CPUS][NR_VM_EVENT_ITEMS];
+
+const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
+	[PGFAULT] = "pgfault",		[PGFAULT_KERNEL] = "pgfault_kernel",
+	[ANON_FAULT] = "anon_fault",	[ZERO_PAGE_MAP] = "zero_page_map",
+	[COW_FAULT] = "cow_fault",	[COW_REUSE] = "cow_reuse",
+	[FAULT_SEGV] = "segv",		[FAULT_SIGBUS] = "sigbus",
+	[UACCESS_EFAULT] = "efault",	[OOM_KILL] = "oom_kill",
+};
+
+unsigned long sum_vm_event(enum vm_event_item item)
+{
+	unsigned long sum = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += __atomic_load_n(&vm_event_states[cpu][item], __ATOMIC_RELAXED);
+	return sum;
+}
+
+void vmstat_dump(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		printk("%-16s %lu\n", vm_event_names[i], sum_vm_event(i));
+}
+
+static void fill_self(struct fl_vmstat *out, struct mm_struct *mm)
+{
+	if (!mm)
+		return;
+	out->self_rss_anon = (uint64_t)atomic_long_read(&mm->rss[MM_ANONPAGES]);
+	out->self_vm_pages = READ_ONCE(mm->total_vm);
+	out->self_pgfault = (uint64_t)atomic_long_read(&mm->pgfault);
+}
+
+void fill_fl_vmstat(struct fl_vmstat *out, struct mm_struct *mm)
+{
+	struct tlb_stats tlb;
+
+	memset(out, 0, sizeof(*out));
+	tlb_get_stats(&tlb);
+	out->page_size = PAGE_SIZE;
+	out->pages_total = nr_total_pages();
+	out->pages_free = nr_free_pages();
+	out->pgfault = sum_vm_event(PGFAULT);
+	out->pgfault_kernel = sum_vm_event(PGFAULT_KERNEL);
+	out->anon_fault = sum_vm_event(ANON_FAULT);
+	out->zero_page_map = sum_vm_event(ZERO_PAGE_MAP);
+	out->cow_fault = sum_vm_event(COW_FAULT);
+	out->cow_reuse = sum_vm_event(COW_REUSE);
+	out->segv = sum_vm_event(FAULT_SEGV);
+	out->sigbus = sum_vm_event(FAULT_SIGBUS);
+	out->efault = sum_vm_event(UACCESS_EFAULT);
+	out->tlb_shootdown = tlb.shootdowns_sent;
+	out->oom_kill = sum_vm_event(OOM_KILL);
+	fill_self(out, mm);
+}
