@@ -23,10 +23,17 @@ __weak void arch_pgd_init_user(pte_t *pgd)
 	(void)pgd;		/* the mm is never loaded without arch_switch_mm */
 }
 
-__weak void arch_switch_mm(phys_addr_t user_pgd)
+static void fallback_switch_mm(phys_addr_t user_pgd)
 {
 	if (user_pgd)
 		panic("arch_switch_mm: this architecture has no user-mode support yet (issue 3)");
+}
+void arch_switch_mm(phys_addr_t user_pgd) __attribute__((weak, alias("fallback_switch_mm")));
+
+/* Can an mm be loaded on this CPU (the arch provides arch_switch_mm)? For ktests. */
+bool vm_arch_can_switch_mm(void)
+{
+	return arch_switch_mm != fallback_switch_mm;
 }
 
 __weak size_t arch_copy_from_user(void *dst, const void *usrc, size_t n)
