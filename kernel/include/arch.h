@@ -121,7 +121,10 @@ void arch_user_regs_init(struct pt_regs *regs, uintptr_t pc, uintptr_t sp); /* e
  * kernel stack), through the same path a syscall returns by. */
 void arch_return_to_user(struct pt_regs *regs) __noreturn;
 void arch_pgd_init_user(pte_t *pgd);      /* new user root table: add the kernel half (no-op on arm64) */
-void arch_switch_mm(phys_addr_t user_pgd); /* load the user root table (0: none) and flush as needed */
+/* Load the user root table (0: none) and flush as needed. Afterwards this CPU
+ * holds no TLB entry of the previous user root (kernel/mm drops the CPU from
+ * that mm's shootdown mask, mm->cpu_mask, right after this call). */
+void arch_switch_mm(phys_addr_t user_pgd);
 /* User memory access. Each returns the number of bytes NOT copied (0 = all).
  * A fault inside them goes to do_page_fault (kernel mode, user address): if
  * it cannot be resolved, arch_fixup_exception() resumes at the copy's fixup. */
