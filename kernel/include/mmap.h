@@ -148,7 +148,7 @@ long sys_brk(unsigned long addr);
 
 /* fs provides these (kernel/fs); weak defaults in kernel/mm/transitional.c. */
 struct file *fget(unsigned int fd);		/* a reference, or NULL */
-void get_file(struct file *file);		/* another reference */
+struct file *get_file(struct file *file);	/* another reference; returns file */
 void fput(struct file *file);
 /* Set vma->vm_ops (and maybe clear VM_MAYWRITE) for a mapping of file;
  * -ENODEV if it cannot be mapped, -EACCES for a writable shared mapping of a

@@ -79,7 +79,7 @@ __weak struct file *fget(unsigned int fd)
 	return NULL;
 }
 
-__weak void get_file(struct file *file)
+__weak struct file *get_file(struct file *file)
 {
 	panic("get_file(%p): kernel/fs is not linked in", file);
 }
