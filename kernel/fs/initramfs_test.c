@@ -438,3 +438,26 @@ KTEST(page_cache_sharing)
 	kfree(b.buf);
 	kfree(data);
 }
+
+/* The boot tree, when the kernel was booted with tools/mkinitramfs's archive. */
+KTEST(initramfs_boot_tree)
+{
+	struct inode *root = vfs_root(), *con, *init;
+	char magic[4];
+	struct file *f;
+	loff_t pos = 0;
+
+	if (list_empty(&root->i_children)) {
+		printk("ktest: initramfs_boot_tree: no initrd at boot, nothing to check\n");
+		return;
+	}
+	con = lookup(root, "/dev/console");
+	KT_EXPECT(t, con && S_ISCHR(con->i_mode) && con->i_rdev == MKDEV(TTYAUX_MAJOR, 1));
+	init = lookup(root, "/bin/init");
+	KT_ASSERT(t, init && S_ISREG(init->i_mode) && init->i_size > 64);
+	KT_ASSERT(t, vfs_open("/bin/init", O_RDONLY, 0, &f) == 0);
+	KT_EXPECT_EQ(t, kernel_read(f, magic, 4, &pos), 4);
+	KT_EXPECT(t, !memcmp(magic, "\177ELF", 4));
+	fput(f);
+	KT_EXPECT(t, lookup(root, "/etc/rc") && lookup(root, "/tests/usertests"));
+}
