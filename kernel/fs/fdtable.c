@@ -88,6 +88,17 @@ void do_close_on_exec(struct files_struct *files)
 	fput_all(f, n);
 }
 
+/* Lowest clear bit of a word that has one (a loop: riscv64 has no ctz
+ * instruction before Zbb and the kernel does not link libgcc). */
+static unsigned int first_zero_bit(unsigned long word)
+{
+	unsigned int bit = 0;
+
+	while (word & (1UL << bit))
+		bit++;
+	return bit;
+}
+
 /* Lowest free fd, reserved; -EMFILE if none. Locks: file_lock. */
 static int alloc_fd_locked(struct files_struct *files, unsigned int flags)
 {
@@ -96,7 +107,7 @@ static int alloc_fd_locked(struct files_struct *files, unsigned int flags)
 	assert_spin_locked(&files->file_lock);
 	if (files->open_fds == ~0UL)
 		return -EMFILE;
-	fd = (unsigned int)__builtin_ctzl(~files->open_fds);
+	fd = first_zero_bit(files->open_fds);
 	files->open_fds |= 1UL << fd;
 	if (flags & O_CLOEXEC)
 		files->close_on_exec |= 1UL << fd;
