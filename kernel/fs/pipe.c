@@ -79,6 +79,7 @@ static size_t pipe_copy_out(struct pipe_inode_info *pipe, struct iov_iter *to)
 	size_t off = pipe->tail % PIPE_SIZE;
 	size_t n = MIN(pipe->head - pipe->tail, PIPE_SIZE - off);
 
+	mutex_assert_held(&pipe->mutex);
 	n = copy_to_iter(pipe->buf + off, MIN(n, to->count), to);
 	WRITE_ONCE(pipe->tail, pipe->tail + n);
 	return n;
@@ -121,6 +122,7 @@ static size_t pipe_copy_in(struct pipe_inode_info *pipe, struct iov_iter *from)
 	size_t space = PIPE_SIZE - (pipe->head - pipe->tail);
 	size_t n = MIN(space, PIPE_SIZE - off);
 
+	mutex_assert_held(&pipe->mutex);
 	n = copy_from_iter(pipe->buf + off, MIN(n, from->count), from);
 	WRITE_ONCE(pipe->head, pipe->head + n);
 	return n;

@@ -44,6 +44,7 @@ int dcache_readdir(struct file *file, struct dir_context *ctx)
 	struct inode *dir = file->f_inode, *child;
 	loff_t i = 2;
 
+	mutex_assert_held(&file->f_pos_lock);
 	if (ctx->pos == 0) {
 		if (!dir_emit(ctx, ".", 1, dir->i_ino, DT_DIR))
 			return 0;
