@@ -141,6 +141,18 @@ int generic_file_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+int call_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!file->f_op->mmap || S_ISDIR(file->f_inode->i_mode))
+		return -ENODEV;
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) &&
+	    !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+	return file->f_op->mmap(file, vma);
+}
+
 void truncate_inode_pages(struct inode *inode)
 {
 	unsigned long n = inode_nr_pages(inode);

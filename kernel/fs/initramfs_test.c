@@ -418,7 +418,7 @@ KTEST(page_cache_sharing)
 		struct vm_fault vmf = { .vma = &vma, .pgoff = 0 };
 
 		KT_ASSERT(t, file);
-		KT_EXPECT_EQ(t, generic_file_mmap(file, &vma), 0);
+		KT_EXPECT_EQ(t, call_mmap(file, &vma), 0);
 		KT_EXPECT(t, !(vma.vm_flags & VM_MAYWRITE) && vma.vm_ops && vma.vm_ops->fault);
 		KT_EXPECT_EQ(t, vma.vm_ops->fault(&vmf), 0);
 		KT_EXPECT(t, vmf.page == p0);
@@ -427,7 +427,12 @@ KTEST(page_cache_sharing)
 		vmf.pgoff = 3;
 		KT_EXPECT_EQ(t, filemap_fault(&vmf), VM_FAULT_SIGBUS);
 		vma.vm_flags = VM_READ | VM_WRITE | VM_SHARED;
-		KT_EXPECT_EQ(t, generic_file_mmap(file, &vma), -EACCES);
+		KT_EXPECT_EQ(t, call_mmap(file, &vma), -EACCES);
+		fput(file);
+		file = alloc_file(f, O_WRONLY, &ramfs_file_operations);	/* (open refuses this) */
+		KT_ASSERT(t, file);
+		vma.vm_flags = VM_READ;
+		KT_EXPECT_EQ(t, call_mmap(file, &vma), -EACCES);	/* not open for reading */
 		fput(file);
 	}
 	__free_pages(p0, 0);

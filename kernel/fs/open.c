@@ -24,6 +24,12 @@ struct file *alloc_file(struct inode *inode, unsigned int flags, const struct fi
 	return file;
 }
 
+struct file *get_file(struct file *f)
+{
+	atomic_long_inc(&f->f_count);
+	return f;
+}
+
 void fput(struct file *file)
 {
 	long left = atomic_long_dec_return(&file->f_count);

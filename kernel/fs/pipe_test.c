@@ -34,6 +34,11 @@ KTEST(pipe_basic_eof_epipe)
 	KT_EXPECT_EQ(t, kread(p[1], buf, 1), -EBADF);
 	KT_EXPECT_EQ(t, kwrite(p[0], buf, 1), -EBADF);
 	KT_EXPECT_EQ(t, vfs_llseek(p[0], 0, SEEK_SET), -ESPIPE);
+	{
+		struct vm_area_struct vma = { .vm_flags = VM_READ };
+
+		KT_EXPECT_EQ(t, call_mmap(p[0], &vma), -ENODEV);
+	}
 	vfs_fill_stat(p[0]->f_inode, &st);
 	KT_EXPECT(t, S_ISFIFO(st.st_mode));
 	KT_EXPECT_EQ(t, kwrite(p[1], "xy", 2), 2);

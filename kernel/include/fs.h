@@ -168,11 +168,8 @@ struct file {
 	void *private_data;			/* [I] pipe, tty */
 };
 
-static inline struct file *get_file(struct file *f)
-{
-	atomic_long_inc(&f->f_count);
-	return f;
-}
+/* Another reference to f (returned, as Linux's). Sleeps: no. */
+struct file *get_file(struct file *f);
 /* Drop a reference; the last one releases the file. Sleeps: may. */
 void fput(struct file *file);
 /* A new file on inode with one reference; NULL if out of memory. */
@@ -225,6 +222,10 @@ struct page *filemap_get_page(struct inode *inode, unsigned long index, bool *oo
  * VM_FAULT_OOM without memory. */
 vm_fault_t filemap_fault(struct vm_fault *vmf);
 int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
+/* vm's do_mmap: check the file's access mode against the mapping, then
+ * f_op->mmap (sets vma->vm_ops). -ENODEV if the file cannot be mapped (pipes,
+ * the console, directories), -EACCES if the mode does not allow it. */
+int call_mmap(struct file *file, struct vm_area_struct *vma);
 void truncate_inode_pages(struct inode *inode);	/* drop the cache's references */
 
 /* ---- pipes and the console --------------------------------------------------------- */
