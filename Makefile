@@ -103,3 +103,9 @@ clean:
 
 -include $(OBJS:.o=.d)
 include user/user.mk # user programs: targets user, user-check
+
+# The initramfs (kernel/fs/initramfs.c unpacks it): the user programs, user/etc, /dev/console.
+.PHONY: initrd
+initrd: $(B)/initrd.cpio
+$(B)/initrd.cpio: tools/mkinitramfs $(UBINS) $(wildcard user/etc/*)
+	tools/mkinitramfs $(ARCH)

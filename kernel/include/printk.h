@@ -13,6 +13,9 @@ struct pt_regs;
 /* Print to the console with a "[cpuN] " prefix per line; safe from any context. */
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
+/* Raw bytes (a tty's output) under the console lock: no "[cpuN] " prefix, and
+ * never mixed into the bytes of one printk call. Safe from any context. */
+void console_write(const char *s, size_t n);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 

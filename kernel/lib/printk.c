@@ -91,6 +91,20 @@ int vprintk(const char *fmt, va_list ap)
 	return n;
 }
 
+void console_write(const char *s, size_t n)
+{
+	unsigned long flags = arch_irq_save();
+	bool locked = console_acquire();
+
+	for (size_t i = 0; i < n; i++) {
+		emit_char(s[i]);
+		at_line_start = (s[i] == '\n');
+	}
+	if (locked)
+		console_release();
+	arch_irq_restore(flags);
+}
+
 int printk(const char *fmt, ...)
 {
 	va_list ap;

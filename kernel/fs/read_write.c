@@ -1,0 +1,186 @@
+/*
+ * read_write.c - read, write and lseek: the system calls, the VFS layer that
+ * checks the file's mode and serializes its position, and the regular files
+ * of the initramfs (read straight from the archive in memory).
+ */
+#include "internal.h"
+#include <string.h>
+
+size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
+{
+	n = MIN(n, i->count);
+	if (i->user) {
+		if (copy_to_user(i->base, src, n))
+			return 0;
+	} else {
+		memcpy(i->base, src, n);
+	}
+	i->base += n;
+	i->count -= n;
+	return n;
+}
+
+size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
+{
+	n = MIN(n, i->count);
+	if (i->user) {
+		if (copy_from_user(dst, i->base, n))
+			return 0;
+	} else {
+		memcpy(dst, i->base, n);
+	}
+	i->base += n;
+	i->count -= n;
+	return n;
+}
+
+/* Run op at f_pos; files with a position serialize on f_pos_lock (Sleeps: yes). */
+static ssize_t rw_at_fpos(struct file *file, struct iov_iter *iter, bool write)
+{
+	ssize_t (*op)(struct file *, struct iov_iter *, loff_t *) =
+		write ? file->f_op->write : file->f_op->read;
+	loff_t pos;
+	ssize_t ret;
+
+	if (!(file->f_mode & FMODE_LSEEK))
+		return op(file, iter, &file->f_pos);	/* pipes, tty: no position */
+	mutex_lock(&file->f_pos_lock);
+	pos = file->f_pos;
+	ret = op(file, iter, &pos);
+	file->f_pos = pos;
+	mutex_unlock(&file->f_pos_lock);
+	return ret;
+}
+
+ssize_t vfs_read(struct file *file, struct iov_iter *to)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (!file->f_op->read)
+		return S_ISDIR(file->f_inode->i_mode) ? -EISDIR : -EINVAL;
+	if (to->count > MAX_RW_COUNT)
+		to->count = MAX_RW_COUNT;
+	if (!to->count)
+		return 0;
+	return rw_at_fpos(file, to, false);
+}
+
+ssize_t vfs_write(struct file *file, struct iov_iter *from)
+{
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!file->f_op->write)
+		return -EINVAL;
+	if (from->count > MAX_RW_COUNT)
+		from->count = MAX_RW_COUNT;
+	if (!from->count)
+		return 0;
+	return rw_at_fpos(file, from, true);
+}
+
+ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t *pos)
+{
+	struct iov_iter iter;
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (!file->f_op->read)
+		return -EINVAL;
+	iov_iter_init(&iter, false, buf, MIN(count, MAX_RW_COUNT));
+	return file->f_op->read(file, &iter, pos);
+}
+
+loff_t vfs_llseek(struct file *file, loff_t offset, int whence)
+{
+	loff_t ret;
+
+	if (!file->f_op->llseek)
+		return -ESPIPE;
+	mutex_lock(&file->f_pos_lock);
+	ret = file->f_op->llseek(file, offset, whence);
+	mutex_unlock(&file->f_pos_lock);
+	return ret;
+}
+
+/* Locks: f_pos_lock (vfs_llseek). Directories seek by entry index. */
+loff_t generic_file_llseek(struct file *file, loff_t offset, int whence)
+{
+	loff_t base;
+
+	mutex_assert_held(&file->f_pos_lock);
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = file->f_pos; break;
+	case SEEK_END: base = file->f_inode->i_size; break;
+	default: return -EINVAL;
+	}
+	if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+		return -EINVAL;
+	file->f_pos = base + offset;
+	return file->f_pos;
+}
+
+/* A page at a time, so a fault in the middle still returns what was copied. */
+static ssize_t ramfs_read(struct file *file, struct iov_iter *to, loff_t *pos)
+{
+	const struct inode *inode = file->f_inode;
+	size_t done = 0;
+
+	while (to->count && *pos < inode->i_size) {
+		size_t n = MIN(to->count, (size_t)(inode->i_size - *pos));
+
+		n = MIN(n, PAGE_SIZE - ((size_t)*pos & (PAGE_SIZE - 1)));
+		if (!copy_to_iter((const char *)inode->i_data + *pos, n, to))
+			return done ? (ssize_t)done : -EFAULT;
+		*pos += (loff_t)n;
+		done += n;
+	}
+	return (ssize_t)done;
+}
+
+const struct file_operations ramfs_file_operations = {
+	.read = ramfs_read,
+	.llseek = generic_file_llseek,
+	.mmap = generic_file_mmap,
+};
+
+const struct file_operations ramfs_dir_operations = {
+	.llseek = generic_file_llseek,
+	.iterate = dcache_readdir,
+};
+
+static long rw_user(unsigned int fd, char __user *buf, size_t count, bool write)
+{
+	struct file *file = fget(fd);
+	struct iov_iter iter;
+	ssize_t ret;
+
+	if (!file)
+		return -EBADF;
+	iov_iter_init(&iter, true, buf, count);
+	ret = write ? vfs_write(file, &iter) : vfs_read(file, &iter);
+	fput(file);
+	return ret;
+}
+
+long sys_read(unsigned int fd, char __user *buf, size_t count)
+{
+	return rw_user(fd, buf, count, false);
+}
+
+long sys_write(unsigned int fd, const char __user *buf, size_t count)
+{
+	return rw_user(fd, (char __user *)buf, count, true);
+}
+
+long sys_lseek(unsigned int fd, long offset, unsigned int whence)
+{
+	struct file *file = fget(fd);
+	loff_t ret;
+
+	if (!file)
+		return -EBADF;
+	ret = vfs_llseek(file, offset, (int)whence);
+	fput(file);
+	return ret;
+}
