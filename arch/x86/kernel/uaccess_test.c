@@ -66,3 +66,42 @@ KTEST(x86_user_pgd_shares_kernel_half)
 	KT_EXPECT(t, !x86_pte_nx || !(prot & PTE_X));	/* user data is never executable */
 	uspace_free(&u);
 }
+
+KTEST(x86_uaccess_copy_and_fixup)
+{
+	static const char msg[] = "hello, user";
+	struct test_uspace u = { 0 };
+	char buf[64], src[32];
+	uint8_t *p = (uint8_t *)UVA;
+
+	memset(src, 'x', sizeof(src));
+	KT_ASSERT(t, uspace_build(&u));
+	preempt_disable();		/* CR3 is ours until arch_switch_mm(0) */
+	arch_switch_mm(__pa(u.pgd));
+	KT_EXPECT_EQ(t, arch_copy_to_user(p + 100, msg, sizeof(msg)), 0);
+	KT_EXPECT(t, !memcmp(u.rw + 100, msg, sizeof(msg)));
+	memset(buf, 0, sizeof(buf));
+	KT_EXPECT_EQ(t, arch_copy_from_user(buf, p + 100, sizeof(msg)), 0);
+	KT_EXPECT(t, !strcmp(buf, msg));
+	KT_EXPECT_EQ(t, arch_clear_user(p + 100, 5), 0);
+	KT_EXPECT(t, u.rw[100] == 0 && u.rw[104] == 0 && u.rw[105] == ',');
+	/* runs into the unmapped page: the first 10 bytes land, 22 are reported */
+	KT_EXPECT_EQ(t, arch_copy_to_user(p + PAGE_SIZE - 10, src, sizeof(src)), 22);
+	KT_EXPECT_EQ(t, u.rw[PAGE_SIZE - 1], 'x');
+	KT_EXPECT_EQ(t, arch_copy_from_user(buf, p + PAGE_SIZE, 16), 16);
+	KT_EXPECT_EQ(t, arch_clear_user(p + PAGE_SIZE + 8, 16), 16);
+	/* read-only user page: readable, writes fault and are reported */
+	KT_EXPECT_EQ(t, arch_copy_from_user(buf, p + 2 * PAGE_SIZE, 8), 0);
+	KT_EXPECT_EQ(t, arch_copy_to_user(p + 2 * PAGE_SIZE, src, 8), 8);
+	KT_EXPECT_EQ(t, u.ro[0], 0);
+	/* the NULL page, kernel addresses and the end of user space: nothing copied */
+	KT_EXPECT_EQ(t, arch_copy_from_user(buf, NULL, 8), 8);
+	KT_EXPECT_EQ(t, arch_copy_from_user(buf, u.rw, 8), 8);
+	KT_EXPECT_EQ(t, arch_copy_to_user(u.rw, src, 8), 8);
+	KT_EXPECT_EQ(t, arch_clear_user((void *)KERNEL_VIRT_BASE, 8), 8);
+	KT_EXPECT_EQ(t, arch_copy_to_user((void *)(USER_TOP - 4), src, 8), 8);
+	KT_EXPECT_EQ(t, arch_copy_from_user(buf, (void *)(uintptr_t)-8, 16), 16);
+	arch_switch_mm(0);
+	preempt_enable();
+	uspace_free(&u);
+}
