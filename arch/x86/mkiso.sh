@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# mkiso.sh KERNEL_ELF OUT_ISO CMDLINE - wrap the kernel in a GRUB (BIOS) ISO.
+# mkiso.sh KERNEL_ELF OUT_ISO CMDLINE [INITRD] - wrap the kernel (and the
+# initramfs, as a multiboot2 module) in a GRUB (BIOS) ISO.
 # The ISO is hybrid: it boots from a CD (QEMU -cdrom) or written to a USB stick.
 set -euo pipefail
-[ $# -eq 3 ] || { echo "usage: $0 KERNEL_ELF OUT_ISO CMDLINE" >&2; exit 2; }
-ELF=$1 OUT=$2 CMDLINE=$3
+[ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 KERNEL_ELF OUT_ISO CMDLINE [INITRD]" >&2; exit 2; }
+ELF=$1 OUT=$2 CMDLINE=$3 INITRD=${4:-}
 command -v grub-mkrescue >/dev/null || {
 	echo "mkiso: grub-mkrescue not found; install grub-common grub-pc-bin xorriso mtools (make deps)" >&2
 	exit 1
@@ -13,6 +14,13 @@ LOG=$(mktemp "${TMPDIR:-/tmp}/faultline-iso-log.XXXXXX")
 trap 'rm -rf "$STAGE" "$LOG"' EXIT
 mkdir -p "$STAGE/boot/grub"
 cp "$ELF" "$STAGE/boot/kernel.elf"
+MODULE=
+if [ -n "$INITRD" ]; then
+	[ -f "$INITRD" ] || { echo "mkiso: initrd $INITRD not found" >&2; exit 1; }
+	cp "$INITRD" "$STAGE/boot/initrd.cpio"
+	# The kernel takes the first module as the initramfs (arch/x86/kernel/multiboot.c).
+	MODULE="module2 /boot/initrd.cpio initrd"
+fi
 # GRUB's own output stays on the screen; the kernel owns the serial port.
 # GRUB splits the arguments on blanks and joins them again with single
 # spaces (quoting any that contain one), so they go in unquoted, with a
@@ -23,6 +31,7 @@ set timeout=0
 set default=0
 menuentry "Faultline" {
 	multiboot2 /boot/kernel.elf $ARGS
+	$MODULE
 	boot
 }
 CFG

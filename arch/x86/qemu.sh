@@ -3,23 +3,27 @@
 
 # The command line lives in the ISO's grub.cfg, so each distinct command
 # line gets its own ISO, cached under $B/iso/ by a hash of it and rebuilt
-# when kernel.elf is newer.
+# when kernel.elf (or the initramfs) is newer. When $B/initrd.cpio exists
+# (make initrd / make user) it goes into the ISO as a multiboot2 module,
+# which the kernel reports in boot_info.initrd_base/size.
 x86_iso_for_cmdline() {
-	local hash iso
-	hash=$(printf '%s' "$CMDLINE" | sha1sum | cut -c1-12)
+	local hash iso initrd=
+	[ -f "$B/initrd.cpio" ] && initrd="$B/initrd.cpio"
+	hash=$(printf '%s|%s' "$CMDLINE" "$initrd" | sha1sum | cut -c1-12)
 	iso="$B/iso/faultline-$hash.iso"
 	if [ ! -f "$B/kernel.elf" ]; then
 		echo "qemu-run: $B/kernel.elf missing; run 'make ARCH=x86_64' first" >&2
 		return 1
 	fi
 	# 'make' already built the empty-command-line ISO (the gdb check boots that one).
-	if [ -z "$CMDLINE" ] && [ -f "$B/faultline.iso" ] && ! [ "$B/kernel.elf" -nt "$B/faultline.iso" ]; then
+	if [ -z "$CMDLINE" ] && [ -z "$initrd" ] && [ -f "$B/faultline.iso" ] &&
+	   ! [ "$B/kernel.elf" -nt "$B/faultline.iso" ]; then
 		printf '%s' "$B/faultline.iso"
 		return 0
 	fi
-	if [ ! -f "$iso" ] || [ "$B/kernel.elf" -nt "$iso" ]; then
+	if [ ! -f "$iso" ] || [ "$B/kernel.elf" -nt "$iso" ] || { [ -n "$initrd" ] && [ "$initrd" -nt "$iso" ]; }; then
 		mkdir -p "$B/iso"
-		"$TOP/arch/x86/mkiso.sh" "$B/kernel.elf" "$iso" "$CMDLINE" >&2 || return 1
+		"$TOP/arch/x86/mkiso.sh" "$B/kernel.elf" "$iso" "$CMDLINE" $initrd >&2 || return 1
 	fi
 	printf '%s' "$iso"
 }

@@ -114,6 +114,7 @@ void x86_cpu_init(struct cpu *c)
 	if (x86_pte_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	x86_fpu_init_cpu();
+	x86_syscall_init_cpu();
 }
 
 void arch_set_kernel_stack(void *stack_top)

@@ -5,8 +5,16 @@
  * error code of 0 where the CPU pushes none, then the vector number) and
  * jumps to x86_trap_entry. That saves all registers as struct pt_regs on
  * the current kernel stack (the interrupted thread's own stack: no IST
- * except for #DF, no user mode yet) and calls x86_handle_trap(regs). As
- * do_irq() may switch threads before it returns, nothing here is per-CPU.
+ * except for #DF; from user mode the CPU switched to TSS.rsp0, the top of
+ * the thread's kernel stack, so the frame is the thread's user_regs) and
+ * calls x86_handle_trap(regs). As do_irq() may switch threads before it
+ * returns, nothing here is per-CPU. From user mode, swapgs on the way in
+ * and out puts the kernel's GS base (struct cpu) in place while the
+ * kernel runs; the user's waits in MSR_KERNEL_GS_BASE.
+ *
+ * System calls come through SYSCALL (x86_syscall_entry, below), which
+ * builds the same struct pt_regs and leaves through SYSRET when the
+ * registers allow it, else through IRET (x86_ret_to_user).
  *
  * For debugging, x86_trap_entry has CFI describing the trap frame (gdb
  * unwinds from do_irq() through it into the interrupted code) and builds
@@ -63,6 +71,10 @@ x86_trap_entry:
 	.cfi_offset rip, -5 * 8
 	.cfi_offset rsp, -2 * 8
 	cld
+	testb	$3, 3 * 8(%rsp)			/* CS of the interrupted context */
+	jz	1f
+	swapgs
+1:
 	PUSH_REG rax
 	PUSH_REG rbx
 	PUSH_REG rcx
@@ -103,11 +115,114 @@ x86_trap_entry:
 	POP_REG rcx
 	POP_REG rbx
 	POP_REG rax
-	addq	$16, %rsp			/* vector, error code */
+	testb	$3, 3 * 8(%rsp)			/* back to user mode? */
+	jz	1f
+	swapgs
+1:	addq	$16, %rsp			/* vector, error code */
 	.cfi_adjust_cfa_offset -16
 	iretq
 	.cfi_endproc
 	.size	x86_trap_entry, . - x86_trap_entry
+
+/*
+ * SYSCALL from 64-bit user mode: rip in rcx, rflags in r11, IF/TF/DF/AC
+ * cleared by MSR_FMASK, rsp still the user's. Take this thread's kernel
+ * stack from struct cpu (arch_set_kernel_stack), build struct pt_regs at
+ * its top as an interrupt from user mode would, call x86_syscall(regs).
+ */
+	.balign	16
+	.globl	x86_syscall_entry
+	.type	x86_syscall_entry, @function
+x86_syscall_entry:
+	.cfi_startproc simple
+	.cfi_undefined rip
+	swapgs
+	movq	%rsp, %gs:X86_CPU_USER_SP
+	movq	%gs:X86_CPU_KERNEL_SP, %rsp
+	pushq	$(GDT_USER_DS | 3)		/* ss */
+	pushq	%gs:X86_CPU_USER_SP		/* rsp */
+	pushq	%r11				/* rflags */
+	pushq	$(GDT_USER_CS | 3)		/* cs */
+	pushq	%rcx				/* rip */
+	pushq	$0				/* error code */
+	pushq	$X86_VEC_SYSCALL		/* vector */
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	xorl	%ebp, %ebp			/* the frame-pointer chain ends here */
+	movq	%rsp, %rdi			/* 16-byte aligned: 22 pushes from a page boundary */
+	call	x86_syscall
+	jmp	x86_ret_to_user
+	.cfi_endproc
+	.size	x86_syscall_entry, . - x86_syscall_entry
+
+/*
+ * void arch_return_to_user(struct pt_regs *regs): regs is the frame at the
+ * top of this thread's kernel stack; everything below it is dropped.
+ */
+	.globl	arch_return_to_user
+	.type	arch_return_to_user, @function
+arch_return_to_user:
+	.cfi_startproc
+	cli
+	movq	%rdi, %rsp
+	xorl	%ebp, %ebp
+	jmp	x86_ret_to_user
+	.cfi_endproc
+	.size	arch_return_to_user, . - arch_return_to_user
+
+/*
+ * Leave for user mode with struct pt_regs at rsp. x86_prepare_return()
+ * runs exit_to_user_mode() and answers whether SYSRET can restore the
+ * frame exactly (rcx == rip, r11 == rflags, user selectors, a canonical
+ * rip: SYSRET to a non-canonical rip would #GP in ring 0 on the user's
+ * stack); otherwise IRET. The answer rides in the frame's vector slot.
+ */
+	.globl	x86_ret_to_user
+	.type	x86_ret_to_user, @function
+x86_ret_to_user:
+	.cfi_startproc simple
+	.cfi_undefined rip
+	movq	%rsp, %rdi
+	call	x86_prepare_return		/* IRQs off from here on */
+	movq	%rax, PT_VECTOR(%rsp)
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	cmpq	$0, (%rsp)
+	je	1f
+	movq	5 * 8(%rsp), %rsp		/* the user's rsp (rcx and r11 already hold rip and rflags) */
+	swapgs
+	sysretq
+1:	addq	$16, %rsp			/* vector, error code */
+	swapgs
+	iretq
+	.cfi_endproc
+	.size	x86_ret_to_user, . - x86_ret_to_user
 
 /*
  * void arch_context_switch(struct arch_context *from, struct arch_context *to)

@@ -243,6 +243,17 @@ void x86_fpu_save_current(void *area)
 	fpu_save(area);
 }
 
+/* A signal handler starts with clean FP/SIMD registers (as on Linux). IRQs any. */
+void x86_fpu_reset_current(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct arch_thread *at = &this_cpu()->curr->arch;
+
+	memcpy(at->fpu, fpu_init_image, x86_fpu_size);
+	fpu_restore(at->fpu);
+	arch_irq_restore(flags);
+}
+
 /*
  * Load area (from a signal frame, already copied into the kernel) into the
  * registers and into at->fpu. false if the image would fault on restore:

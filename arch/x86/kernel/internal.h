@@ -30,6 +30,7 @@ extern unsigned int x86_fpu_size;		/* [I] */
 void x86_fpu_features_init(void);
 void x86_fpu_init_cpu(void);
 void x86_fpu_save_current(void *area);
+void x86_fpu_reset_current(void);
 bool x86_fpu_restore_checked(struct arch_thread *at, const void *area);
 
 /* syscall.c */

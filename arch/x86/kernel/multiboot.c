@@ -91,6 +91,7 @@ static void parse_module(const struct mb2_tag *tag, struct boot_info *bi)
 	if (!bi->initrd_base) {
 		bi->initrd_base = m[0];
 		bi->initrd_size = m[1] - m[0];
+		printk("x86: initrd (multiboot2 module) at 0x%x, %u bytes\n", m[0], m[1] - m[0]);
 	} else {
 		printk("x86: extra boot module at 0x%x ignored (only the first is the initrd)\n", m[0]);
 	}

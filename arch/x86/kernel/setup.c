@@ -49,11 +49,17 @@ void x86_thread_returned(void)
 	panic("x86: a thread's entry function returned; threads must end through the scheduler");
 }
 
-/* The new thread "returns" into x86_thread_start, which calls entry(arg). */
+/*
+ * The new thread "returns" into x86_thread_start, which calls entry(arg).
+ * The top struct pt_regs of the stack stays unused: that is where a trap
+ * from user mode lands (TSS.rsp0 = stack_top), so a kernel thread that
+ * turns into a user one (execve, arch_return_to_user) can build its user
+ * frame there without overwriting its own live frames.
+ */
 void arch_context_init(struct arch_context *ctx, void *stack_top,
 		       void (*entry)(void *), void *arg)
 {
-	uintptr_t sp = ALIGN_DOWN((uintptr_t)stack_top, 16) - 8;
+	uintptr_t sp = ALIGN_DOWN((uintptr_t)stack_top - sizeof(struct pt_regs), 16) - 8;
 
 	*(uint64_t *)sp = (uint64_t)(uintptr_t)x86_thread_start;
 	memset(ctx, 0, sizeof(*ctx));

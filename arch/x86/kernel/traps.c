@@ -4,6 +4,8 @@
  */
 #include <printk.h>
 #include <mm.h>
+#include <fault.h>
+#include <uapi/faultline/signal.h>
 #include "internal.h"
 
 struct idt_gate {
@@ -58,17 +60,28 @@ static const char *const exception_names[32] = {
 	[29] = "#VC VMM communication", [30] = "#SX security exception",
 };
 
-/* "#PF page fault: kernel write to a not-present page", from the error code. */
-static const char *describe_page_fault(struct cpu *c, uint64_t err)
-{
-	const char *access = (err & (1 << 4)) ? "instruction fetch from" :
-			     (err & (1 << 1)) ? "write to" : "read from";
-	const char *page = (err & (1 << 3)) ? "a page with reserved bits set (bad PTE)" :
-			   (err & (1 << 0)) ? "a present page (protection violation)" :
-					      "a not-present page";
+/* #PF error code bits */
+#define PF_PROT		(1u << 0)	/* 0: not present, 1: protection violation */
+#define PF_WRITE	(1u << 1)
+#define PF_USER		(1u << 2)
+#define PF_RSVD		(1u << 3)	/* reserved bit set in a paging entry */
+#define PF_INSTR	(1u << 4)	/* instruction fetch */
 
-	snprintf(c->arch.fault_desc, sizeof(c->arch.fault_desc), "#PF page fault: %s %s %s",
-		 (err & (1 << 2)) ? "user" : "kernel", access, page);
+/* "#PF page fault: kernel write to a not-present page", from the error code. */
+static const char *describe_page_fault(struct cpu *c, uint64_t err, uintptr_t addr)
+{
+	const char *access = (err & PF_INSTR) ? "instruction fetch from" :
+			     (err & PF_WRITE) ? "write to" : "read from";
+	const char *page = (err & PF_RSVD) ? "a page with reserved bits set (bad PTE)" :
+			   (err & PF_PROT) ? "a present page (protection violation)" :
+					     "a not-present page";
+	const char *why = "";
+
+	if (!(err & PF_USER) && addr < USER_TOP && !(err & PF_RSVD))
+		why = (err & PF_INSTR) ? " at a user address (SMEP: the kernel never runs user code)" :
+			" at a user address outside copy_{from,to}_user (use those; SMAP)";
+	snprintf(c->arch.fault_desc, sizeof(c->arch.fault_desc), "#PF page fault: %s %s %s%s",
+		 (err & PF_USER) ? "user" : "kernel", access, page, why);
 	return c->arch.fault_desc;
 }
 
@@ -79,7 +92,7 @@ static void __noreturn fatal_exception(struct pt_regs *regs)
 	const char *name = exception_names[v] ? exception_names[v] : "reserved exception";
 
 	if (v == 14)
-		do_fatal_trap(regs, describe_page_fault(c, regs->error_code), read_cr2());
+		do_fatal_trap(regs, describe_page_fault(c, regs->error_code, read_cr2()), read_cr2());
 	if (regs->error_code) {
 		snprintf(c->arch.fault_desc, sizeof(c->arch.fault_desc), "%s (vector %u, error code 0x%llx)",
 			 name, v, (unsigned long long)regs->error_code);
@@ -88,14 +101,125 @@ static void __noreturn fatal_exception(struct pt_regs *regs)
 	do_fatal_trap(regs, name, regs->rip);
 }
 
-/* Every vector lands here from x86_trap_entry, IRQs off. */
-void x86_handle_trap(struct pt_regs *regs)
+/* Run with the interrupted context's IF: the fault/trap handlers may sleep. */
+static void irq_enable_as_interrupted(const struct pt_regs *regs)
+{
+	if (regs->rflags & RFLAGS_IF)
+		arch_irq_enable();
+}
+
+/*
+ * #PF. From user mode everything goes to do_page_fault(). From kernel mode
+ * only faults of the user-access instructions on user addresses do (they
+ * demand-page or end at the exception-table fixup); anything else is a
+ * kernel bug and stops the machine with the decoded error code.
+ */
+static void handle_page_fault(struct pt_regs *regs)
+{
+	uintptr_t addr = read_cr2();		/* before IRQs are on: another fault would change it */
+	uint64_t err = regs->error_code;
+	unsigned int flags = 0;
+
+	if (err & PF_RSVD)
+		fatal_exception(regs);		/* corrupt page table: no one can fix that */
+	if (!user_mode(regs) && (addr >= USER_TOP || !x86_in_uaccess(regs->rip)))
+		fatal_exception(regs);
+	if (err & PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (err & PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	if (user_mode(regs))
+		flags |= FAULT_FLAG_USER;
+	irq_enable_as_interrupted(regs);
+	do_page_fault(regs, addr, flags);
+	arch_irq_disable();
+}
+
+/* si_code values for the traps below (Linux's, from its uapi siginfo.h). */
+#define ILL_ILLOPN	2
+#define ILL_COPROC	7
+#define FPE_INTDIV	1
+#define FPE_FLTDIV	3
+#define FPE_FLTOVF	4
+#define FPE_FLTUND	5
+#define FPE_FLTRES	6
+#define FPE_FLTINV	7
+#define TRAP_BRKPT	1
+#define TRAP_TRACE	2
+
+/* Which SIMD/x87 exception fired, from the unmasked flags in status (x87 SW or MXCSR). */
+static int fpe_code(uint32_t status, uint32_t masks)
+{
+	uint32_t raised = status & ~masks & 0x3f;
+
+	if (raised & 0x01) return FPE_FLTINV;
+	if (raised & 0x04) return FPE_FLTDIV;
+	if (raised & 0x08) return FPE_FLTOVF;
+	if (raised & 0x10) return FPE_FLTUND;
+	if (raised & 0x20) return FPE_FLTRES;
+	return FPE_FLTINV;		/* denormal operand: Linux reports it as invalid too */
+}
+
+static int x87_fpe_code(void)
+{
+	uint16_t sw, cw;
+
+	__asm__ __volatile__("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
+	return fpe_code(sw, cw);
+}
+
+static int simd_fpe_code(void)
+{
+	uint32_t mxcsr;
+
+	__asm__ __volatile__("stmxcsr %0" : "=m"(mxcsr));
+	return fpe_code(mxcsr, mxcsr >> 7);
+}
+
+/*
+ * An exception from user mode other than #PF: the signal Linux sends for
+ * it. Machine checks, NMIs and double faults are the machine's, not the
+ * program's: those stay fatal.
+ */
+static void handle_user_exception(struct pt_regs *regs)
+{
+	int sig = SIGSEGV, code = SI_KERNEL;
+	uintptr_t addr = 0;
+
+	switch (regs->vector) {
+	case 0:  sig = SIGFPE;  code = FPE_INTDIV;  addr = regs->rip; break;
+	case 1:  sig = SIGTRAP; code = TRAP_TRACE;  addr = regs->rip; break;
+	case 3:  sig = SIGTRAP; code = TRAP_BRKPT;  addr = regs->rip; break;
+	case 6:  sig = SIGILL;  code = ILL_ILLOPN;  addr = regs->rip; break;
+	case 7:  sig = SIGILL;  code = ILL_COPROC;  addr = regs->rip; break;
+	case 16: sig = SIGFPE;  code = x87_fpe_code(); addr = regs->rip; break;
+	case 17: sig = SIGBUS;  code = BUS_ADRALN;  break;
+	case 19: sig = SIGFPE;  code = simd_fpe_code(); addr = regs->rip; break;
+	case 2: case 8: case 18:
+		fatal_exception(regs);
+	default:
+		break;	/* #OF #BR #TS #NP #SS #GP #CP...: SIGSEGV, SI_KERNEL */
+	}
+	irq_enable_as_interrupted(regs);
+	do_user_trap(regs, sig, code, addr);
+	arch_irq_disable();
+}
+
+static void handle_exception(struct pt_regs *regs)
+{
+	if (regs->vector == 14)
+		handle_page_fault(regs);
+	else if (user_mode(regs))
+		handle_user_exception(regs);
+	else
+		fatal_exception(regs);
+}
+
+static void handle_interrupt(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 	int irq;
 
-	if (v < 32)
-		fatal_exception(regs);
 	if (v == VEC_TIMER || v == VEC_IPI) {
 		lapic_eoi();
 		do_irq(regs, v == VEC_TIMER ? IRQ_TIMER : IRQ_IPI);
@@ -109,6 +233,17 @@ void x86_handle_trap(struct pt_regs *regs)
 		do_irq(regs, irq);
 	else
 		printk("x86: interrupt on unused vector %u ignored\n", v);
+}
+
+/* Every vector lands here from x86_trap_entry, IRQs off; returns with IRQs off. */
+void x86_handle_trap(struct pt_regs *regs)
+{
+	if (regs->vector < 32)
+		handle_exception(regs);
+	else
+		handle_interrupt(regs);
+	if (user_mode(regs))
+		exit_to_user_mode(regs);
 }
 
 void arch_dump_regs(const struct pt_regs *r)
@@ -214,12 +349,17 @@ KTEST(x86_page_fault_description)
 {
 	static struct cpu c;
 
-	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x2),
+	uintptr_t k = PHYS_MAP_BASE;
+
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x2, k),
 			     "#PF page fault: kernel write to a not-present page"));
-	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x11),
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x11, k),
 			     "#PF page fault: kernel instruction fetch from a present page (protection violation)"));
-	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x5),
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x5, 0x400000),
 			     "#PF page fault: user read from a present page (protection violation)"));
-	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x9),
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x9, k),
 			     "#PF page fault: kernel read from a page with reserved bits set (bad PTE)"));
+	KT_EXPECT(t, !strcmp(describe_page_fault(&c, 0x1, 0x400000),
+			     "#PF page fault: kernel read from a present page (protection violation)"
+			     " at a user address outside copy_{from,to}_user (use those; SMAP)"));
 }
