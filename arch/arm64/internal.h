@@ -58,6 +58,7 @@ bool arm64_has_pan(void);
 bool arm64_pan_enabled(void);
 unsigned int arm64_fault_flags(uint64_t esr, bool instr);
 void arm64_mem_abort(struct pt_regs *regs, bool instr);
+void arm64_el0_sync(struct pt_regs *regs);
 
 /* traps.c */
 void arm64_handle_sync(struct pt_regs *regs);
