@@ -52,6 +52,10 @@ void arm64_secondary_start(unsigned int cpu) __noreturn;
 void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, unsigned long entry_el) __noreturn;
 void arm64_boot_fail(const char *fmt, ...) __printf(1, 2) __noreturn;
 
+/* fpsimd.S */
+void fpsimd_save(struct fpsimd_state *st);
+void fpsimd_load(const struct fpsimd_state *st);
+
 /* user.c / fault.c */
 void arm64_cpu_user_init(bool boot_cpu);
 bool arm64_has_pan(void);

@@ -24,9 +24,6 @@
 #include <string.h>
 #include "internal.h"
 
-void fpsimd_save(struct fpsimd_state *st);
-void fpsimd_load(const struct fpsimd_state *st);
-
 static bool have_pan;	/* [I] FEAT_PAN, set by the boot CPU before the others start */
 
 bool arm64_has_pan(void)
