@@ -49,6 +49,7 @@ int psci_cpu_on(uint64_t hwid, phys_addr_t entry, uint64_t context);
 void arm64_secondary_start(unsigned int cpu) __noreturn;
 
 /* setup.c */
+const struct boot_info *arm64_boot_info(void);
 void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, unsigned long entry_el) __noreturn;
 void arm64_boot_fail(const char *fmt, ...) __printf(1, 2) __noreturn;
 
