@@ -1,5 +1,6 @@
 /*
- * entry.S - exception vectors (VBAR_EL1) and the thread context switch.
+ * entry.S - exception vectors (VBAR_EL1), the way back to user mode and the
+ * thread context switch.
  *
  * Every exception taken at EL1 saves a full struct pt_regs on the current
  * stack, which is the interrupted thread's own kernel stack, so do_irq() may
@@ -7,13 +8,22 @@
  * frame record {x29, elr} that x29 points at while C runs: the frame-pointer
  * chain (our unwinder) and the CFI below (gdb) both lead from the C handler
  * through the vector code into the interrupted function.
+ *
+ * From EL0 the CPU switches to SP_EL1, which is where the thread's kernel
+ * stack pointer stood when it last returned to user mode: just above its
+ * pt_regs at the top of its kernel stack (arch_return_to_user puts it
+ * there), so the frame lands exactly on thread->user_regs. The user stack
+ * pointer (SP_EL0) is saved in regs->sp, and the frame record is {0, 0}:
+ * the kernel backtrace ends at the user-mode entry. Every return to EL0
+ * (syscall, IRQ, exception, new process) goes through ret_to_user, which
+ * calls exit_to_user_mode() with IRQs off, then reloads SP_EL0 and erets.
  */
 #include <asm/arch.h>
 
 	.cfi_sections .debug_frame
 
 /* Save x0-x30, sp, elr, spsr, esr, far; x29 := frame record in the frame. */
-.macro kernel_entry
+.macro kernel_entry el=1
 	sub	sp, sp, #PT_REGS_SIZE
 	stp	x0, x1, [sp, #16 * 0]
 	stp	x2, x3, [sp, #16 * 1]
@@ -30,7 +40,11 @@
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
+	.if \el == 0
+	mrs	x21, sp_el0
+	.else
 	add	x21, sp, #PT_REGS_SIZE
+	.endif
 	stp	x30, x21, [sp, #S_LR]
 	mrs	x22, elr_el1
 	mrs	x23, spsr_el1
@@ -38,7 +52,11 @@
 	mrs	x24, esr_el1
 	mrs	x25, far_el1
 	stp	x24, x25, [sp, #S_ESR]
+	.if \el == 0
+	stp	xzr, xzr, [sp, #S_STACKFRAME]
+	.else
 	stp	x29, x22, [sp, #S_STACKFRAME]
+	.endif
 	add	x29, sp, #S_STACKFRAME
 .endm
 
@@ -59,7 +77,11 @@
 	.cfi_offset 30, S_PC - PT_REGS_SIZE
 .endm
 
-.macro kernel_exit
+.macro kernel_exit el=1
+	.if \el == 0
+	ldr	x21, [sp, #S_SP]
+	msr	sp_el0, x21
+	.endif
 	ldp	x22, x23, [sp, #S_PC]
 	msr	elr_el1, x22
 	msr	spsr_el1, x23
@@ -101,8 +123,8 @@ vectors:
 	ventry	el1_irq
 	ventry	el1_bad_fiq
 	ventry	el1_bad_serror
-	ventry	el0_bad_sync		/* lower EL, AArch64: user space, not yet */
-	ventry	el0_bad_irq
+	ventry	el0_sync		/* lower EL, AArch64: user space */
+	ventry	el0_irq
 	ventry	el0_bad_fiq
 	ventry	el0_bad_serror
 	ventry	el0_32_bad_sync		/* lower EL, AArch32: never */
@@ -135,6 +157,46 @@ el1_sync:
 	.cfi_endproc
 	.size	el1_sync, . - el1_sync
 
+/* Synchronous exception from EL0: syscall, abort, undefined instruction... */
+	.globl	el0_sync
+	.type	el0_sync, %function
+el0_sync:
+	kernel_entry 0
+	mov	x0, sp
+	bl	arm64_el0_sync
+	b	ret_to_user
+	.size	el0_sync, . - el0_sync
+
+/* IRQ while user code ran (do_irq may switch threads: we are on this thread's stack). */
+	.globl	el0_irq
+	.type	el0_irq, %function
+el0_irq:
+	kernel_entry 0
+	mov	x0, sp
+	bl	arm64_handle_irq
+	b	ret_to_user
+	.size	el0_irq, . - el0_irq
+
+/* sp = the pt_regs to return with: signals and rescheduling first, then eret to EL0. */
+	.globl	ret_to_user
+	.type	ret_to_user, %function
+ret_to_user:
+	msr	daifset, #2
+	mov	x0, sp
+	bl	exit_to_user_mode		/* returns with IRQs off */
+	kernel_exit 0
+	.size	ret_to_user, . - ret_to_user
+
+/* void arch_return_to_user(struct pt_regs *regs): leave through ret_to_user with *regs. */
+	.globl	arch_return_to_user
+	.type	arch_return_to_user, %function
+arch_return_to_user:
+	msr	daifset, #2
+	mov	sp, x0
+	mov	x29, xzr
+	b	ret_to_user
+	.size	arch_return_to_user, . - arch_return_to_user
+
 /* Vectors we never expect: x1 = slot number, to arm64_bad_vector() (no return). */
 .macro bad_vector name, slot
 \name:
@@ -150,8 +212,6 @@ el1_sync:
 	bad_vector el1t_bad_serror, 3
 	bad_vector el1_bad_fiq, 6
 	bad_vector el1_bad_serror, 7
-	bad_vector el0_bad_sync, 8
-	bad_vector el0_bad_irq, 9
 	bad_vector el0_bad_fiq, 10
 	bad_vector el0_bad_serror, 11
 	bad_vector el0_32_bad_sync, 12

@@ -18,8 +18,17 @@
 #include <arch.h>
 #include <fault.h>
 #include <printk.h>
+#include <uapi/faultline/signal.h>
 #include "internal.h"
 #include "uaccess.h"
+
+/* si_code values uapi/faultline/signal.h does not name (Linux's values). */
+#ifndef ILL_ILLOPC
+#define ILL_ILLOPC	1	/* illegal opcode */
+#endif
+#ifndef TRAP_BRKPT
+#define TRAP_BRKPT	1	/* breakpoint */
+#endif
 
 enum fsc_kind { FSC_TRANSLATION, FSC_ACCESS_FLAG, FSC_PERMISSION, FSC_ALIGNMENT, FSC_OTHER };
 
@@ -64,6 +73,28 @@ bool arch_fixup_exception(struct pt_regs *regs)
 	return true;
 }
 
+/* ---- calling the generic handlers with the interrupted IRQ state --------------- */
+/* The generic handlers may sleep: IRQs on if the interrupted context had them on. */
+static void irqs_like(const struct pt_regs *regs)
+{
+	if (!(regs->pstate & PSR_I_BIT))
+		arch_irq_enable();
+}
+
+static void page_fault(struct pt_regs *regs, uintptr_t addr, unsigned int flags)
+{
+	irqs_like(regs);
+	do_page_fault(regs, addr, flags);
+	arch_irq_disable();
+}
+
+static void user_trap(struct pt_regs *regs, int sig, int code, uintptr_t addr)
+{
+	irqs_like(regs);
+	do_user_trap(regs, sig, code, addr);
+	arch_irq_disable();
+}
+
 /* ---- aborts ------------------------------------------------------------------ */
 static __noreturn void kernel_fault_panic(struct pt_regs *regs, bool instr, unsigned int flags,
 					  enum fsc_kind kind)
@@ -86,7 +117,11 @@ static void kernel_abort(struct pt_regs *regs, bool instr, unsigned int flags, e
 
 	if (!e || kind == FSC_OTHER || (regs->esr & ESR_ELx_FNV))
 		kernel_fault_panic(regs, instr, flags, kind);
-	regs->pc = e->fixup;	/* no demand paging yet: every uaccess fault is -EFAULT */
+	if (e->type == EX_TYPE_PROBE || regs->far >= USER_TOP || kind == FSC_ALIGNMENT) {
+		regs->pc = e->fixup;
+		return;
+	}
+	page_fault(regs, regs->far, flags);
 }
 
 /* FAULT_FLAG_WRITE / INSTRUCTION from an abort's ESR (USER is the caller's business). */
@@ -105,8 +140,51 @@ void arm64_mem_abort(struct pt_regs *regs, bool instr)
 	enum fsc_kind kind = fsc_kind(regs->esr);
 	unsigned int flags = arm64_fault_flags(regs->esr, instr);
 
-	if (user_mode(regs))
-		panic_regs(regs, "arm64: abort from EL0 before user mode exists");
-	kernel_abort(regs, instr, flags, kind);
+	if (!user_mode(regs)) {
+		kernel_abort(regs, instr, flags, kind);
+		return;
+	}
+	if (kind == FSC_ALIGNMENT)
+		user_trap(regs, SIGBUS, BUS_ADRALN, regs->far);
+	else if (kind == FSC_OTHER || (regs->esr & ESR_ELx_FNV))
+		user_trap(regs, SIGBUS, BUS_ADRERR, regs->far);
+	else
+		page_fault(regs, regs->far, flags | FAULT_FLAG_USER);
 }
 
+/* ---- everything else from EL0 ---------------------------------------------------- */
+static void el0_svc(struct pt_regs *regs)
+{
+	regs->orig_x0 = regs->regs[0];
+	arch_irq_enable();
+	do_syscall(regs);
+	arch_irq_disable();
+}
+
+/* Synchronous exception from EL0 (entry.S el0_sync); returns through exit_to_user_mode. */
+void arm64_el0_sync(struct pt_regs *regs)
+{
+	switch (regs->esr >> ESR_EC_SHIFT & 0x3f) {
+	case ESR_EC_SVC64:
+		el0_svc(regs);
+		break;
+	case ESR_EC_DABT_LOW:
+		arm64_mem_abort(regs, false);
+		break;
+	case ESR_EC_IABT_LOW:
+		arm64_mem_abort(regs, true);
+		break;
+	case ESR_EC_PC_ALIGN:
+		user_trap(regs, SIGBUS, BUS_ADRALN, regs->far);
+		break;
+	case ESR_EC_SP_ALIGN:
+		user_trap(regs, SIGBUS, BUS_ADRALN, regs->sp);
+		break;
+	case ESR_EC_BRK64:
+		user_trap(regs, SIGTRAP, TRAP_BRKPT, regs->pc);
+		break;
+	default:	/* undefined, illegal state, trapped system register, SVE... */
+		user_trap(regs, SIGILL, ILL_ILLOPC, regs->pc);
+		break;
+	}
+}

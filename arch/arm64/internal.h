@@ -49,8 +49,13 @@ int psci_cpu_on(uint64_t hwid, phys_addr_t entry, uint64_t context);
 void arm64_secondary_start(unsigned int cpu) __noreturn;
 
 /* setup.c */
+const struct boot_info *arm64_boot_info(void);
 void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, unsigned long entry_el) __noreturn;
 void arm64_boot_fail(const char *fmt, ...) __printf(1, 2) __noreturn;
+
+/* fpsimd.S */
+void fpsimd_save(struct fpsimd_state *st);
+void fpsimd_load(const struct fpsimd_state *st);
 
 /* user.c / fault.c */
 void arm64_cpu_user_init(bool boot_cpu);
@@ -58,6 +63,7 @@ bool arm64_has_pan(void);
 bool arm64_pan_enabled(void);
 unsigned int arm64_fault_flags(uint64_t esr, bool instr);
 void arm64_mem_abort(struct pt_regs *regs, bool instr);
+void arm64_el0_sync(struct pt_regs *regs);
 
 /* traps.c */
 void arm64_handle_sync(struct pt_regs *regs);

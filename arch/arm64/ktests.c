@@ -107,3 +107,26 @@ KTEST(arm64_unwind)
 
 	KT_EXPECT(t, n >= 2);
 }
+
+/* An initrd from the device tree lies in RAM, is reserved and readable through the direct map. */
+KTEST(arm64_initrd)
+{
+	const struct boot_info *bi = arm64_boot_info();
+	bool in_ram = false, reserved = false;
+
+	if (!bi->initrd_base) {
+		printk("ktest: arm64_initrd: no initrd passed (QEMU -initrd), nothing to check\n");
+		return;
+	}
+	for (unsigned int i = 0; i < bi->nr_mem; i++)
+		in_ram |= bi->initrd_base >= bi->mem[i].base &&
+			  bi->initrd_base + bi->initrd_size <= bi->mem[i].base + bi->mem[i].size;
+	for (unsigned int i = 0; i < bi->nr_reserved; i++)
+		reserved |= bi->initrd_base >= bi->reserved[i].base &&
+			    bi->initrd_base + bi->initrd_size <=
+			    bi->reserved[i].base + bi->reserved[i].size;
+	KT_EXPECT(t, in_ram);
+	KT_EXPECT(t, reserved);
+	KT_EXPECT(t, bi->initrd_size > 0);
+	(void)READ_ONCE(*(volatile uint8_t *)__va(bi->initrd_base + bi->initrd_size - 1));
+}

@@ -12,6 +12,12 @@
 #   kernel arch_poweroff(s), s > 0 -> SYS_EXIT(64 + min(s,63)) -> QEMU exit 64+s
 # qemu_status turns 64..127 back into s; anything else (QEMU itself failed)
 # is passed through, and is non-zero.
+#
+# CPU: cortex-a76 by default (ARMv8.2: has PAN, which the kernel turns on);
+# CPU=cortex-a72 tries an ARMv8.0 core like the Raspberry Pi 4's.
+# initramfs: when $B/initrd.cpio exists it is loaded with -initrd; QEMU puts
+# its range in the device tree's /chosen linux,initrd-start/end, which
+# setup.c hands to the kernel as boot_info.initrd_base/size (reserved).
 
 qemu_cmd() {
 	local machine=virt
@@ -20,6 +26,8 @@ qemu_cmd() {
 	QEMU=(qemu-system-aarch64 -M "$machine" -cpu "${CPU:-cortex-a76}" -smp "$CPUS" -m "$MEM"
 		-kernel "$B/Image" -append "$CMDLINE qemu_exit=semihosting"
 		-semihosting-config enable=on,target=native)
+	[ -f "$B/initrd.cpio" ] && QEMU+=(-initrd "$B/initrd.cpio")
+	return 0
 }
 
 qemu_status() {

@@ -15,6 +15,11 @@
 
 static struct boot_info boot_info;	/* [I] handed to kernel_main() */
 
+const struct boot_info *arm64_boot_info(void)
+{
+	return &boot_info;
+}
+
 void arm64_boot_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -111,6 +116,12 @@ static void probe_chosen(const void *fdt, struct boot_info *bi)
 			bi->initrd_base = start;
 			bi->initrd_size = end - start;
 			boot_add_reserved(bi, start, end - start);
+			printk("arm64: initrd at 0x%lx, %lu bytes\n", (unsigned long)start,
+			       (unsigned long)(end - start));
+		} else {
+			printk("arm64: /chosen linux,initrd-end 0x%lx is not above initrd-start "
+			       "0x%lx: initrd ignored; check the boot loader's initrd setup\n",
+			       (unsigned long)end, (unsigned long)start);
 		}
 	}
 }

@@ -18,13 +18,11 @@
  */
 #include <arch.h>
 #include <cpu.h>
+#include <mm.h>
 #include <printk.h>
 #include <sched.h>
 #include <string.h>
 #include "internal.h"
-
-void fpsimd_save(struct fpsimd_state *st);
-void fpsimd_load(const struct fpsimd_state *st);
 
 static bool have_pan;	/* [I] FEAT_PAN, set by the boot CPU before the others start */
 
@@ -150,4 +148,33 @@ void arch_switch_mm(phys_addr_t user_pgd)
 	__asm__ __volatile__("tlbi aside1, xzr" ::: "memory");	/* ASID 0, non-global only */
 	dsb(nsh);
 	isb();
+}
+
+/*
+ * A user page is about to become executable at pa: make the instruction
+ * fetch see what was written through the direct map (clean the D-cache to
+ * the point of unification, invalidate the I-cache on every CPU). QEMU does
+ * not need it; Cortex-A53/A72 hardware does.
+ */
+void arm64_sync_icache_page(phys_addr_t pa)
+{
+	uintptr_t va = (uintptr_t)__va(pa & PTE_ADDR_MASK);
+	unsigned long line = 4UL << (read_sysreg(ctr_el0) >> 16 & 0xf);	/* DminLine */
+
+	for (uintptr_t p = va; p < va + PAGE_SIZE; p += line)
+		__asm__ __volatile__("dc cvau, %0" : : "r"(p) : "memory");
+	dsb(ish);
+	__asm__ __volatile__("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
+}
+
+/* ---- user registers ----------------------------------------------------------- */
+/* execve: start at pc with sp, EL0t with every interrupt unmasked, all else 0. */
+void arch_user_regs_init(struct pt_regs *regs, uintptr_t pc, uintptr_t sp)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->pc = pc;
+	regs->sp = sp;
+	regs->pstate = PSR_MODE_EL0t;
 }

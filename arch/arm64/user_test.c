@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <string.h>
 #include "internal.h"
+#include "sigframe.h"
 #include "uaccess.h"
 
 #define UVA	0x10000000UL	/* test user page: RW; UVA + PAGE_SIZE unmapped; + 2 pages RO */
@@ -189,4 +190,127 @@ KTEST(arm64_fpsimd_switch)
 	KT_EXPECT(t, saved_a);
 	KT_EXPECT(t, back_a);
 	KT_EXPECT_EQ(t, b.tls, 0x7777);
+}
+
+/* ---- signal frames ------------------------------------------------------------ */
+#define SIG_HANDLER	0x400800UL
+#define SIG_RESTORER	0x400900UL
+#define FP_A		0x0040000000123400UL
+#define FP_B		0x00c0000000beef00UL
+
+static void sig_regs(struct pt_regs *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+	for (int i = 0; i < 31; i++)
+		regs->regs[i] = 0x1000 + i;
+	regs->sp = UVA + PAGE_SIZE - 40;	/* not 16-byte aligned on purpose */
+	regs->pc = 0x400124;
+	regs->pstate = PSR_MODE_EL0t | 0x60000000;	/* Z and C set */
+}
+
+/* Deliver, check what the handler sees, clobber, return: everything comes back. */
+static void check_roundtrip(struct ktest_ctx *t, struct uspace *u)
+{
+	siginfo_t si = { .si_signo = 11, .si_code = 2 };
+	struct pt_regs regs, orig;
+	struct rt_sigframe *f;
+	uint64_t mask = 0;
+
+	si.si_addr = (void *)0x1234;
+	sig_regs(&regs);
+	orig = regs;
+	fp_set(FP_A);
+	KT_ASSERT_EQ(t, arch_setup_signal_frame(&regs, 11, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0xabc), 0);
+	f = (struct rt_sigframe *)(u->rw + (regs.sp - UVA));
+	KT_EXPECT(t, IS_ALIGNED(regs.sp, 16) && regs.sp + sizeof(*f) <= orig.sp && regs.sp >= UVA);
+	KT_EXPECT(t, regs.regs[0] == 11 && regs.regs[1] == regs.sp &&
+		     regs.regs[2] == regs.sp + offsetof(struct rt_sigframe, uc));
+	KT_EXPECT(t, regs.regs[30] == SIG_RESTORER && regs.pc == SIG_HANDLER);
+	KT_EXPECT(t, memcmp(&f->info, &si, sizeof(si)) == 0);
+	KT_EXPECT(t, f->uc.uc_mcontext.fpsimd.vregs[35] == FP_A && f->uc.uc_mcontext.pc == orig.pc);
+	fp_set(FP_B);			/* the handler runs and changes everything */
+	regs.regs[7] = 0;
+	regs.pstate = PSR_MODE_EL0t;
+	KT_ASSERT_EQ(t, arch_sigreturn(&regs, &mask), 0);
+	KT_EXPECT(t, memcmp(regs.regs, orig.regs, sizeof(regs.regs)) == 0);
+	KT_EXPECT(t, regs.sp == orig.sp && regs.pc == orig.pc && regs.pstate == orig.pstate);
+	KT_EXPECT(t, fp_is(FP_A));
+	KT_EXPECT_EQ(t, mask, 0xabc);
+}
+
+/* A frame that claims EL1 with interrupts masked comes back as EL0 with only NZCV. */
+static void check_pstate_sanitised(struct ktest_ctx *t, struct uspace *u)
+{
+	siginfo_t si = { .si_signo = 10 };
+	struct pt_regs regs;
+	struct rt_sigframe *f;
+	uint64_t mask;
+
+	sig_regs(&regs);
+	KT_ASSERT_EQ(t, arch_setup_signal_frame(&regs, 10, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0), 0);
+	f = (struct rt_sigframe *)(u->rw + (regs.sp - UVA));
+	f->uc.uc_mcontext.pstate = PSR_MODE_EL1h | PSR_I_BIT | PSR_F_BIT | PSR_A_BIT | PSR_D_BIT |
+				   PSR_PAN_BIT | 0x80000000;
+	KT_ASSERT_EQ(t, arch_sigreturn(&regs, &mask), 0);
+	KT_EXPECT_EQ(t, regs.pstate, PSR_MODE_EL0t | 0x80000000);
+	KT_EXPECT(t, user_mode(&regs));
+}
+
+/* Bad frames and unusable stacks give -EFAULT and leave the registers alone. */
+static void check_bad_frames(struct ktest_ctx *t, struct uspace *u)
+{
+	siginfo_t si = { .si_signo = 10 };
+	struct pt_regs regs;
+	struct rt_sigframe *f;
+	uint64_t mask;
+
+	sig_regs(&regs);
+	regs.sp = UVA + 64;		/* the frame would go below the mapped page */
+	KT_EXPECT_EQ(t, arch_setup_signal_frame(&regs, 10, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0), -EFAULT);
+	KT_EXPECT_EQ(t, regs.pc, 0x400124);
+	regs.sp = 32;
+	KT_EXPECT_EQ(t, arch_setup_signal_frame(&regs, 10, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0), -EFAULT);
+	regs.sp = UVA + PAGE_SIZE;	/* unmapped */
+	KT_EXPECT_EQ(t, arch_sigreturn(&regs, &mask), -EFAULT);
+	regs.sp = 0xffff000000000000UL;	/* kernel */
+	KT_EXPECT_EQ(t, arch_sigreturn(&regs, &mask), -EFAULT);
+	sig_regs(&regs);
+	KT_ASSERT_EQ(t, arch_setup_signal_frame(&regs, 10, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0), 0);
+	f = (struct rt_sigframe *)(u->rw + (regs.sp - UVA));
+	f->uc.uc_mcontext.fpsimd.head.size = 16;
+	KT_EXPECT_EQ(t, arch_sigreturn(&regs, &mask), -EFAULT);
+	KT_EXPECT_EQ(t, regs.pc, SIG_HANDLER);
+	regs.sp += 8;			/* misaligned */
+	KT_EXPECT_EQ(t, arch_sigreturn(&regs, &mask), -EFAULT);
+}
+
+static void signal_body(void *arg)
+{
+	struct ktest_ctx *t = arg;
+	struct uspace u = { 0 };
+
+	if (!uspace_build(&u)) {
+		ktest_fail(t, __FILE__, __LINE__, "out of memory building a user page table");
+		uspace_free(&u);
+		return;
+	}
+	arch_thread_init(&current->arch);	/* a switch keeps our FP registers */
+	arch_switch_mm(__pa(u.root));
+	check_roundtrip(t, &u);
+	check_pstate_sanitised(t, &u);
+	check_bad_frames(t, &u);
+	arch_switch_mm(0);
+	fp_set(0);
+	uspace_free(&u);
+}
+
+/* arch_setup_signal_frame / arch_sigreturn on a real user page (pinned thread). */
+KTEST(arm64_signal_frame)
+{
+	KT_ASSERT(t, run_threads_on_cpus(signal_body, t, 1, "kt-signal"));
 }

@@ -280,9 +280,25 @@ static inline unsigned int pte_prot(pte_t pte)
 	return prot;
 }
 
-/* Store, then make the walker see it before any later access (kernel mappings are used at once). */
+void arm64_sync_icache_page(phys_addr_t pa);
+
+/* A present user page without UXN: its instructions must reach the I-cache. */
+static inline bool pte_user_exec(pte_t pte)
+{
+	return (pte & (PTE_VALID | PTE_TYPE_TABLE | PTE_AP_USER | PTE_UXN)) ==
+	       (PTE_VALID | PTE_TYPE_TABLE | PTE_AP_USER);
+}
+
+/*
+ * Store, then make the walker see it before any later access (kernel
+ * mappings are used at once). A user-executable page gets its I-cache
+ * synchronised first (Linux's __sync_icache_dcache in set_pte_at); block
+ * entries (bit 1 clear) and table entries (no AP bits) never match.
+ */
 static inline void set_pte(pte_t *ptep, pte_t pte)
 {
+	if (pte_user_exec(pte))
+		arm64_sync_icache_page(pte_pa(pte));
 	WRITE_ONCE(*ptep, pte);
 	dsb(ishst);
 	isb();
