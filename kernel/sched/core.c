@@ -153,6 +153,7 @@ static void context_switch(struct cpu *c, struct thread *prev, struct thread *ne
 	rq_lock_handoff(c, prev, next);
 	if (next->stack_top)
 		arch_set_kernel_stack(next->stack_top);
+	arch_thread_switch(&prev->arch, &next->arch);	/* user FP/SIMD state, TLS */
 	arch_context_switch(&prev->ctx, &next->ctx);
 	finish_switch();	/* we are prev again, maybe on another CPU */
 }
