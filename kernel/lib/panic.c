@@ -49,33 +49,32 @@ static __noreturn void panic_end(void)
 	arch_halt();
 }
 
+static __noreturn void vpanic(const struct pt_regs *regs, const char *fmt, va_list ap)
+{
+	panic_begin();
+	printk("Kernel panic: ");
+	vprintk(fmt, ap);
+	printk("\n");
+	if (regs)
+		arch_dump_regs(regs);
+	print_backtrace(regs);
+	panic_end();
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	panic_begin();
-	printk("Kernel panic: ");
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
-	va_end(ap);
-	printk("\n");
-	print_backtrace(NULL);
-	panic_end();
+	vpanic(NULL, fmt, ap);
 }
 
 void panic_regs(const struct pt_regs *regs, const char *fmt, ...)
 {
 	va_list ap;
 
-	panic_begin();
-	printk("Kernel panic: ");
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
-	va_end(ap);
-	printk("\n");
-	arch_dump_regs(regs);
-	print_backtrace(regs);
-	panic_end();
+	vpanic(regs, fmt, ap);
 }
 
 void do_fatal_trap(struct pt_regs *regs, const char *what, uintptr_t addr)

@@ -57,15 +57,24 @@ static void timer_insert(struct cpu_sched *b, struct timer_list *t)
 	list_add_tail(&t->entry, pos);
 }
 
+/* Take t off its list if it is queued; returns whether it was. Locks: timer_lock. */
+static int detach_timer_locked(struct cpu_sched *b, struct timer_list *t)
+{
+	int pending = !list_empty(&t->entry);
+
+	assert_spin_locked(&b->timer_lock);
+	if (pending)
+		list_del(&t->entry);
+	return pending;
+}
+
 int mod_timer(struct timer_list *t, uint64_t expires)
 {
 	struct cpu_sched *b = timer_base(t);
 	int pending;
 
 	spin_lock(&b->timer_lock);
-	pending = !list_empty(&t->entry);
-	if (pending)
-		list_del(&t->entry);
+	pending = detach_timer_locked(b, t);
 	t->expires = expires;
 	timer_insert(b, t);
 	spin_unlock(&b->timer_lock);
@@ -78,9 +87,7 @@ int del_timer(struct timer_list *t)
 	int pending;
 
 	spin_lock(&b->timer_lock);
-	pending = !list_empty(&t->entry);
-	if (pending)
-		list_del(&t->entry);
+	pending = detach_timer_locked(b, t);
 	spin_unlock(&b->timer_lock);
 	return pending;
 }
@@ -94,10 +101,7 @@ int del_timer_sync(struct timer_list *t)
 		bool running;
 
 		spin_lock(&b->timer_lock);
-		if (!list_empty(&t->entry)) {
-			list_del(&t->entry);
-			pending = 1;
-		}
+		pending |= detach_timer_locked(b, t);
 		running = b->running_timer == t;
 		spin_unlock(&b->timer_lock);
 		if (!running)
