@@ -20,6 +20,7 @@
 
 struct thread;
 struct process;
+typedef int pid_t;
 
 /* Bit of signal sig (1.._NSIG) in a 64-bit set, Linux's sigmask(). */
 #define sigmask(sig)		(1ULL << ((sig) - 1))
@@ -78,6 +79,11 @@ void flush_signal_handlers(struct sighand_struct *sh);	/* execve: caught -> SIG_
 int send_signal_process(struct process *p, int sig, const struct sigqueue_info *info);
 /* Queue sig for one thread (faults, exit of a group). Locks: as above. */
 int send_signal_thread(struct thread *t, int sig, const struct sigqueue_info *info);
+/* The same with si_code SI_KERNEL (fs: SIGPIPE to current). */
+int send_signal(struct thread *t, int sig);
+/* kill() from kernel code (no sender process; the tty's ^C): pid > 0 that process,
+ * -1 every process but init. 0 or -ESRCH. Sleeps: no; any context. */
+int kill_pid(pid_t pid, int sig);
 /* A fault in current: sig is delivered even if blocked or ignored (then it kills). */
 void force_sig_fault(int sig, int code, uintptr_t addr);
 void force_sig(int sig);

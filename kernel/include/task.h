@@ -37,7 +37,7 @@ typedef int pid_t;
 
 struct mm_struct;
 struct files_struct;
-struct fs_struct;
+struct inode;
 
 enum proc_state {
 	PROC_ALIVE,		/* has threads */
@@ -73,7 +73,8 @@ struct process {
 	struct sighand_struct *sighand;		/* [S] handlers + siglock (exec may unshare) */
 	struct mm_struct *mm;			/* [S] address space (execve replaces it) */
 	struct files_struct *files;		/* [I] fd table (CLONE_FILES shares it) */
-	struct fs_struct *fs;			/* [I] cwd (CLONE_FS shares it) */
+	struct inode *cwd;			/* [a] working directory, NULL: "/" (fs's; boot-tree
+					 * inodes live for ever, so no reference) */
 	struct wait_queue_head wait_chldexit;	/* parent side: a child changed state */
 	uint64_t dead_runtime;			/* [G] CPU ns of threads that exited */
 
@@ -127,7 +128,7 @@ int fill_proclist(struct fl_procinfo *out, int n);	/* into a kernel buffer */
 struct thread_user *thread_user_alloc(struct process *p, pid_t tid);
 long do_clone(unsigned long flags, uintptr_t newsp, int *parent_tid, int *child_tid,
 	      uintptr_t tls);
-void process_release_resources(struct process *p);	/* mm, files, cwd */
+void process_release_resources(struct process *p);	/* mm, files */
 void mm_release_tid(struct thread_user *u);	/* CLONE_CHILD_CLEARTID: zero it, futex wake */
 void set_init_exit_hook(struct completion *done, int *status);
 void user_return(struct pt_regs *regs) __noreturn;	/* exit_to_user_mode + arch_return_to_user */

@@ -17,6 +17,7 @@
 #include <page_alloc.h>
 #include <mmap.h>
 #include <fs.h>
+#include <file.h>
 #include <uaccess.h>
 #include <syscall.h>
 #include <ktest.h>
@@ -182,8 +183,9 @@ static int copy_strings_kernel(struct exec_strings *s, const char *const *vec, i
 /* ---- reading and mapping the file -------------------------------------------------- */
 static int read_headers(struct linux_binprm *b)
 {
-	uint64_t size = vfs_file_size(b->file);
-	ssize_t n = kernel_read(b->file, b->hdr.page, sizeof(b->hdr.page), 0);
+	uint64_t size = b->file->f_inode->i_size;
+	loff_t pos = 0;
+	ssize_t n = kernel_read(b->file, b->hdr.page, sizeof(b->hdr.page), &pos);
 	const Elf64_Ehdr *eh = &b->hdr.ehdr;
 	int err;
 
@@ -366,6 +368,7 @@ static int exec_commit(struct linux_binprm *b)
 	if (err)
 		return err;
 	mm_release_tid(current->user);
+	do_close_on_exec(current_proc()->files);
 	exec_mmap(b->mm);
 	b->mm = NULL;
 	if (copy_to_user((void *)b->sp, b->stack_img, b->stack_len) ||

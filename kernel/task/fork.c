@@ -12,7 +12,7 @@
 #include <slab.h>
 #include <string.h>
 #include <mmap.h>
-#include <fs.h>
+#include <file.h>
 #include <uaccess.h>
 #include <syscall.h>
 #include <uapi/faultline/sched.h>
@@ -74,10 +74,7 @@ void process_release_resources(struct process *p)
 
 	if (p->files)
 		put_files(p->files);
-	if (p->fs)
-		put_fs_struct(p->fs);
 	p->files = NULL;
-	p->fs = NULL;
 	spin_lock(&tasklist_lock);
 	mm = p->mm;
 	p->mm = NULL;
@@ -94,15 +91,20 @@ static int copy_resources(struct process *p, struct process *cur, unsigned long 
 	} else {
 		p->mm = dup_mm(cur->mm);
 	}
-	p->files = (flags & CLONE_FILES) ? get_files(cur->files) : dup_files(cur->files);
-	p->fs = (flags & CLONE_FS) ? get_fs_struct(cur->fs) : copy_fs_struct(cur->fs);
+	if (flags & CLONE_FILES) {
+		get_files(cur->files);
+		p->files = cur->files;
+	} else {
+		p->files = dup_files(cur->files);
+	}
+	p->cwd = READ_ONCE(cur->cwd);	/* CLONE_FS or not: a copy (no chdir sharing yet) */
 	if (flags & CLONE_SIGHAND) {
 		atomic_inc(&cur->sighand->count);
 		p->sighand = cur->sighand;
 	} else {
 		p->sighand = sighand_copy(cur->sighand);
 	}
-	if (!p->mm || !p->files || !p->fs || !p->sighand)
+	if (!p->mm || !p->files || !p->sighand)
 		return -ENOMEM;
 	return 0;
 }

@@ -11,12 +11,13 @@
 #include <slab.h>
 #include <string.h>
 #include <fs.h>
+#include <file.h>
 #include <uapi/faultline/fcntl.h>
 
 static const char *const init_envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", NULL };
 
-/* fds 0, 1, 2 of the new process on the console. */
-static int open_console_fds(struct files_struct *files)
+/* fds 0, 1, 2 of the current process (empty table) on the console. */
+static void open_console_fds(void)
 {
 	struct file *f;
 	int err = vfs_open("/dev/console", O_RDWR, 0, &f);
@@ -24,11 +25,14 @@ static int open_console_fds(struct files_struct *files)
 	if (err) {
 		printk("init: cannot open /dev/console (error %d): pid 1 starts without "
 		       "stdin/stdout/stderr\n", err);
-		return err;
+		return;
 	}
-	for (int fd = 0; fd < 3 && !err; fd++)
-		err = fd_install(files, fd, fd ? get_file(f) : f);
-	return err;
+	for (int i = 0; i < 3; i++) {
+		int fd = get_unused_fd_flags(0);
+
+		BUG_ON(fd != i);
+		fd_install(fd, i ? get_file(f) : f);
+	}
 }
 
 /* The thread of pid 1: become the program, then leave for user mode. */
@@ -38,7 +42,7 @@ static void init_thread_fn(void *arg)
 	const char *argv[] = { path, NULL };
 	int err;
 
-	open_console_fds(current_proc()->files);
+	open_console_fds();
 	err = kernel_execve(path, argv, init_envp);
 	if (err) {
 		printk("init: cannot execute %s (error %d); pass init=PATH naming a program "
@@ -57,9 +61,8 @@ static struct process *init_process_alloc(void)
 	p->pid = alloc_pid();
 	p->sighand = sighand_alloc();
 	p->files = files_alloc();
-	p->fs = fs_struct_alloc();
 	strlcpy(p->comm, "init", sizeof(p->comm));
-	if (p->pid != 1 || !p->sighand || !p->files || !p->fs)
+	if (p->pid != 1 || !p->sighand || !p->files)
 		panic("init: cannot set up pid 1 (pid %d; out of memory?)", p->pid);
 	return p;
 }

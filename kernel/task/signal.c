@@ -191,6 +191,13 @@ int send_signal_thread(struct thread *t, int sig, const struct sigqueue_info *in
 	return 0;
 }
 
+int send_signal(struct thread *t, int sig)
+{
+	struct sigqueue_info info = { .code = SI_KERNEL };
+
+	return send_signal_thread(t, sig, &info);
+}
+
 /* Linux's force_sig_info_to_task: a blocked or ignored fault signal kills. */
 static void force_sig_info(int sig, const struct sigqueue_info *info)
 {
@@ -426,30 +433,46 @@ static int kill_one(struct process *p, int sig, const struct sigqueue_info *info
 	return sig ? send_signal_process(p, sig, info) : 0;
 }
 
-/* pid > 0: that process; 0 (no process groups): the caller; -1: everyone but init and
- * the caller; < -1: process -pid. */
-long sys_kill(pid_t pid, int sig)
+/* pid > 0: that process; -1: every process but init and the sender (NULL for the
+ * kernel). Sleeps: no. */
+static int kill_something(pid_t pid, int sig, const struct sigqueue_info *info,
+			  struct process *sender)
 {
-	struct sigqueue_info info = { .code = SI_USER, .pid = current_proc()->pid };
 	struct process *p;
 	int err = -ESRCH;
 
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
-	if (pid == 0)
-		pid = current_proc()->pid;
-	else if (pid < -1)
-		pid = -pid;
 	spin_lock(&tasklist_lock);
 	if (pid == -1) {
 		list_for_each_entry(p, &proc_list, all_node)
-			if (p != init_process && p != current_proc())
-				err = kill_one(p, sig, &info);
+			if (p != init_process && p != sender)
+				err = kill_one(p, sig, info);
 	} else if ((p = find_process(pid)) != NULL) {
-		err = kill_one(p, sig, &info);
+		err = kill_one(p, sig, info);
 	}
 	spin_unlock(&tasklist_lock);
 	return err;
+}
+
+int kill_pid(pid_t pid, int sig)
+{
+	struct sigqueue_info info = { .code = SI_KERNEL };
+
+	return kill_something(pid, sig, &info, NULL);
+}
+
+/* pid 0 (no process groups): the caller; < -1: process -pid (each is its own group). */
+long sys_kill(pid_t pid, int sig)
+{
+	struct process *me = current_proc();
+	struct sigqueue_info info = { .code = SI_USER, .pid = me->pid };
+
+	if (pid == 0)
+		pid = me->pid;
+	else if (pid < -1)
+		pid = -pid;
+	return kill_something(pid, sig, &info, me);
 }
 
 /* ---- tests -------------------------------------------------------------------------- */
