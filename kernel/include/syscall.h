@@ -43,7 +43,4 @@ long sys_uname(struct new_utsname *buf);
 long sys_fl_vmstat(struct fl_vmstat *buf, size_t size);
 long sys_fl_proclist(struct fl_procinfo *buf, size_t n);
 
-/* Is v an error return (-4095..-1), Linux's IS_ERR_VALUE. */
-#define IS_ERR_VALUE(v)	((unsigned long)(v) >= (unsigned long)-4095)
-
 #endif

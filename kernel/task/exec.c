@@ -225,7 +225,7 @@ static int map_fixed(struct mm_struct *mm, uintptr_t addr, size_t len, unsigned 
 }
 
 /* One PT_LOAD: the file part, then anonymous pages for the rest of p_memsz.
- * Locks: mm->mmap_lock for writing. */
+ * Locks: none (do_mmap takes mmap_lock). */
 static int map_segment(struct mm_struct *mm, struct file *file, const Elf64_Phdr *ph)
 {
 	uintptr_t start = ALIGN_DOWN(ph->p_vaddr, PAGE_SIZE);
@@ -252,15 +252,15 @@ static int build_mm(struct linux_binprm *b)
 	if (!mm)
 		return -ENOMEM;
 	b->mm = mm;
-	down_write(&mm->mmap_lock);
 	for (unsigned int i = 0; !err && i < b->info.phnum; i++)
 		if (b->phdrs[i].p_type == PT_LOAD)
 			err = map_segment(mm, b->file, &b->phdrs[i]);
 	if (!err)
 		err = map_fixed(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
 				PROT_READ | PROT_WRITE, NULL, 0);
+	mmap_write_lock(mm);
 	mm->start_brk = mm->brk = b->info.load_end;
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }
 
@@ -312,24 +312,28 @@ static void free_stack_image(struct linux_binprm *b)
 }
 
 /* ---- the point of no return ------------------------------------------------------------- */
-/* current's address space becomes mm; the old one is dropped. */
+/* current's address space becomes mm (its user reference moves to the thread); the
+ * old one is dropped: our user reference, or the borrowed active_mm of a kernel thread
+ * becoming pid 1 (as kthread_use_mm does). */
 static void exec_mmap(struct mm_struct *mm)
 {
-	struct process *p = current_proc();
-	struct mm_struct *old;
+	struct thread *me = current;
+	struct mm_struct *old = me->mm, *old_active;
 	unsigned long f;
 
 	spin_lock(&tasklist_lock);
-	old = p->mm;
-	p->mm = mm;
+	current_proc()->mm = mm;
 	spin_unlock(&tasklist_lock);
 	f = arch_irq_save();
-	current->mm = mm;
-	activate_mm(current->active_mm, mm);
-	current->active_mm = mm;
+	old_active = me->active_mm;
+	me->mm = mm;
+	me->active_mm = mm;
+	switch_mm(old_active, mm);
 	arch_irq_restore(f);
 	if (old)
 		mmput(old);
+	else if (old_active)
+		mmdrop(old_active);
 }
 
 /* Zero the tail of each writable segment's last file page (the file has other bytes there). */

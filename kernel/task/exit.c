@@ -42,15 +42,6 @@ void mm_release_tid(struct thread_user *u)
 	u->clear_child_tid = NULL;
 }
 
-/* Stop using the address space; the process's reference is dropped by the last thread. */
-static void exit_mm(struct thread *t)
-{
-	unsigned long f = arch_irq_save();
-
-	t->mm = NULL;
-	arch_irq_restore(f);
-}
-
 /* Locks: tasklist_lock. The zombie is off every list; the caller finishes the release. */
 static void unlink_process(struct process *p)
 {
@@ -182,12 +173,12 @@ void do_exit(int status_word)
 	BUG_ON(!u);
 	might_sleep();
 	mm_release_tid(u);
-	exit_mm(me);
 	if (thread_leave(p, u)) {
 		if (p->group_exit && !p->group_exec_task)
 			status_word = p->group_exit_code;
-		exit_notify(p, status_word);
+		exit_notify(p, status_word);	/* clears p->mm before our mmput */
 	}
+	exit_mm();		/* vm: drop this thread's user reference */
 	if (u->tid != p->pid)
 		free_pid(u->tid);	/* the leader's tid is the pid: freed at reaping */
 	me->user = NULL;

@@ -67,20 +67,16 @@ static int clone_flags_check(unsigned long flags)
 	return 0;
 }
 
-/* Everything exit and fork's error path give back. */
+/* What the last thread (or fork's error path) gives back. p->mm is only a pointer:
+ * the references are the threads' (t->mm), each dropped by its own exit_mm(). */
 void process_release_resources(struct process *p)
 {
-	struct mm_struct *mm;
-
 	if (p->files)
 		put_files(p->files);
 	p->files = NULL;
 	spin_lock(&tasklist_lock);
-	mm = p->mm;
 	p->mm = NULL;
 	spin_unlock(&tasklist_lock);
-	if (mm)
-		mmput(mm);
 }
 
 static int copy_resources(struct process *p, struct process *cur, unsigned long flags)
@@ -111,6 +107,8 @@ static int copy_resources(struct process *p, struct process *cur, unsigned long 
 
 static void free_new_process(struct process *p)
 {
+	if (p->mm)
+		mmput(p->mm);	/* the reference the thread would have taken over */
 	process_release_resources(p);
 	if (p->pid > 0)
 		free_pid(p->pid);
@@ -153,7 +151,7 @@ static void init_child_thread(struct thread *t, struct thread_user *u, unsigned 
 
 	t->user = u;
 	t->proc = u->proc;
-	t->mm = u->proc->mm;
+	t->mm = u->proc->mm;	/* new process: its reference; thread: taken in do_clone */
 	u->thread = t;
 	*t->user_regs = *me->user_regs;
 	syscall_set_return(t->user_regs, 0);
@@ -203,10 +201,12 @@ static void thread_name(char *buf, struct process *p, pid_t tid)
 static void clone_undo(struct process *p, pid_t tid, unsigned long flags)
 {
 	proc_put(p);		/* the thread's reference */
-	if (flags & CLONE_THREAD)
+	if (flags & CLONE_THREAD) {
+		mmput(p->mm);
 		free_pid(tid);
-	else
+	} else {
 		free_new_process(p);
+	}
 }
 
 static long clone_thread_part(struct process *p, pid_t tid, unsigned long flags,
@@ -247,6 +247,7 @@ long do_clone(unsigned long flags, uintptr_t newsp, int *parent_tid, int *child_
 		tid = alloc_pid();
 		if (tid < 0)
 			return tid;
+		mmget(p->mm);	/* the new thread's user reference */
 	} else {
 		p = new_process(flags, &err);
 		if (!p)
