@@ -85,8 +85,8 @@ int send_signal(struct thread *t, int sig);
  * -1 every process but init. 0 or -ESRCH. Sleeps: no; any context. */
 int kill_pid(pid_t pid, int sig);
 /* A fault in current: sig is delivered even if blocked or ignored (then it kills). */
-void force_sig_fault(int sig, int code, uintptr_t addr);
-void force_sig(int sig);
+int force_sig_fault(int sig, int code, uintptr_t addr);	/* 0 */
+int force_sig(int sig);					/* 0 */
 
 /* Is an unblocked signal pending for t (or is its process exiting)? Lock-free. */
 bool signal_pending(struct thread *t);

@@ -217,18 +217,20 @@ static void force_sig_info(int sig, const struct sigqueue_info *info)
 	spin_unlock(&sh->siglock);
 }
 
-void force_sig_fault(int sig, int code, uintptr_t addr)
+int force_sig_fault(int sig, int code, uintptr_t addr)
 {
 	struct sigqueue_info info = { .code = code, .addr = addr };
 
 	force_sig_info(sig, &info);
+	return 0;
 }
 
-void force_sig(int sig)
+int force_sig(int sig)
 {
 	struct sigqueue_info info = { .code = SI_KERNEL };
 
 	force_sig_info(sig, &info);
+	return 0;
 }
 
 bool signal_pending(struct thread *t)
