@@ -11,6 +11,7 @@
 #include <string.h>
 #include <elf.h>
 #include <mmap.h>
+#include <vmstat.h>
 #include <uaccess.h>
 #include <syscall.h>
 
@@ -146,7 +147,7 @@ long sys_fl_vmstat(struct fl_vmstat *ubuf, size_t size)
 	size_t n = MIN(size, sizeof(st));
 
 	memset(&st, 0, sizeof(st));
-	fill_fl_vmstat(&st);
+	fill_fl_vmstat(&st, current->mm);
 	if (copy_to_user(ubuf, &st, n))
 		return -EFAULT;
 	return n;
