@@ -4,8 +4,10 @@
  * Order matters: the allocators come first (everything else allocates),
  * then the interrupt controller, the scheduler on the boot CPU, its
  * timer, and only then the other CPUs. The first kernel thread, "init",
- * runs the in-kernel tests when the command line asks for them, and
- * otherwise starts the console monitor.
+ * unpacks the initramfs, then runs the in-kernel tests when the command
+ * line asks for them ("ktest"), and otherwise starts the first user
+ * process, init=PATH (default /bin/init), and powers off with its exit
+ * status when it ends. Without that program it starts the console monitor.
  */
 #include <arch.h>
 #include <boot.h>
@@ -17,6 +19,10 @@
 #include <sched.h>
 #include <slab.h>
 #include <smp.h>
+#include <string.h>
+#include <task.h>
+#include <uapi/faultline/fcntl.h>
+#include <fs.h>
 
 struct cpu cpus[NR_CPUS];
 unsigned int nr_cpus_possible;
@@ -31,10 +37,47 @@ static void run_ktests(void)
 	arch_poweroff(failed ? 1 : 0);
 }
 
-static void kernel_init(void *unused)
+static bool program_exists(const char *path)
 {
+	struct file *f;
+
+	if (vfs_open(path, O_RDONLY, 0, &f))
+		return false;
+	fput(f);
+	return true;
+}
+
+/* Run pid 1 and power off with its exit status (a shell's $?: code or 128 + signal). */
+static void run_init_process(const char *path)
+{
+	DECLARE_COMPLETION(done);
+	int status = 0, code;
+
+	if (start_init_process(path, &done, &status))
+		panic("init: cannot create pid 1");
+	wait_for_completion(&done);
+	code = wstatus_to_shell(status);
+	if (status & 0x7f)
+		printk("init: pid 1 (%s) killed by signal %d, powering off\n", path, status & 0x7f);
+	else
+		printk("init: pid 1 (%s) exited with status %d, powering off\n", path, code);
+	arch_poweroff(code);
+}
+
+static void kernel_init(void *arg)
+{
+	struct boot_info *bi = arg;
+	char path[128] = "/bin/init";
+
+	initramfs_init(bi);
 	if (cmdline_has("ktest"))
 		run_ktests();
+	if (!cmdline_copy("init", path, sizeof(path)))
+		strlcpy(path, "/bin/init", sizeof(path));
+	if (program_exists(path))
+		run_init_process(path);
+	printk("init: no %s in the initramfs (make user builds the programs; init=PATH picks "
+	       "another); starting the console monitor\n", path);
 	monitor_run();
 	printk("init: monitor ended, powering off\n");
 	arch_poweroff(0);
@@ -57,7 +100,7 @@ void kernel_main(struct boot_info *bi)
 	printk("boot: all CPUs online %llu us after kernel_main, %llu us after reset\n",
 	       (unsigned long long)(arch_time_ns() - t0) / 1000,
 	       (unsigned long long)arch_time_ns() / 1000);
-	init = kthread_run(kernel_init, NULL, "init");
+	init = kthread_run(kernel_init, bi, "init");
 	if (!init)
 		panic("cannot create the init thread (out of memory?)");
 	thread_put(init);	/* it never exits; the scheduler keeps its own reference */

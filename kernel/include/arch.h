@@ -9,8 +9,8 @@
  *   types     struct pt_regs       trap frame saved on kernel entry
  *             struct arch_context  registers saved by arch_context_switch()
  *             struct arch_cpu      per-CPU arch data, first member of struct cpu
- *   consts    ARCH_NAME, ARCH_PT_LEVELS, PHYS_MAP_BASE, PHYS_MAP_SIZE,
- *             KMAP_BASE, KMAP_SIZE, KERNEL_VIRT_BASE (see <asm/memlayout.h>)
+ *   consts    ARCH_NAME, ELF_ARCH (e_machine of user executables), ARCH_PT_LEVELS,
+ *             PHYS_MAP_BASE, PHYS_MAP_SIZE, KMAP_BASE, KMAP_SIZE, KERNEL_VIRT_BASE (see <asm/memlayout.h>)
  *   inlines   the "static inline" hooks marked [inline] below, and the
  *             page-table entry encoding marked [pte].
  */

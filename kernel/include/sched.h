@@ -25,7 +25,7 @@
 #include <atomic.h>
 
 #define TASK_RUNNING		0	/* running or on a run queue */
-#define TASK_INTERRUPTIBLE	1	/* sleeping (no signals yet: same as below) */
+#define TASK_INTERRUPTIBLE	1	/* sleeping; a signal wakes it too (wake_up_state) */
 #define TASK_UNINTERRUPTIBLE	2	/* sleeping until wake_up_process() */
 #define TASK_NEW		4	/* created, not yet started */
 #define TASK_DEAD		8	/* exited; freed once off its CPU and unreferenced */
@@ -72,6 +72,8 @@ struct thread {
 	atomic_t refcount;		/* [a] 1 for the scheduler + 1 per handle */
 	const void *blocked_on;		/* [a] lock/queue it sleeps on (for gdb), NULL if none */
 	uint64_t nr_switches;		/* [R] times switched in */
+	uint64_t exec_start;		/* [R] arch_time_ns() when last switched in */
+	uint64_t sum_exec_runtime;	/* [R] ns spent running, up to the last switch out */
 	struct list_head all_node;	/* [G] on thread_list */
 	unsigned int id;		/* [I] thread number */
 #ifdef CONFIG_DEBUG
@@ -116,6 +118,7 @@ void cpu_idle(void) __noreturn;		/* the idle loop; enables IRQs */
 void schedule(void);			/* Sleeps: yes. Locks: none held (not even preempt_disable) */
 void yield(void);			/* let queued threads on this CPU run first */
 bool wake_up_process(struct thread *t);	/* false if it was already running/runnable */
+bool wake_up_state(struct thread *t, long state_mask); /* only if t->state & state_mask */
 void sched_tick(void);			/* from do_irq(IRQ_TIMER) */
 void preempt_schedule_irq(void);	/* end of do_irq(): IRQs off, preempt_count 0 */
 void resched_cpu(unsigned int cpu);	/* ask cpu to reschedule soon (IPI if remote) */
@@ -124,6 +127,9 @@ void resched_cpu(unsigned int cpu);	/* ask cpu to reschedule soon (IPI if remote
 /* Create a stopped thread; the caller holds one reference (drop it with
  * thread_join() or thread_put()). NULL if out of memory. Sleeps: may. */
 struct thread *kthread_create(void (*fn)(void *), void *arg, const char *name);
+/* Same for a user thread: its kernel context starts below a struct pt_regs
+ * kept at the top of the kernel stack, and t->user_regs points at it. */
+struct thread *uthread_create(void (*fn)(void *), void *arg, const char *name);
 void kthread_bind(struct thread *t, unsigned int cpu);	/* before wake_up_new_thread */
 void wake_up_new_thread(struct thread *t);		/* start it */
 struct thread *kthread_run(void (*fn)(void *), void *arg, const char *name);

@@ -132,8 +132,19 @@ static void rq_lock_handoff(struct cpu *c, struct thread *prev, struct thread *n
 #endif
 }
 
+/* CPU time: prev ran from its exec_start until now. Locks: rq lock. */
+static void account_switch(struct thread *prev, struct thread *next)
+{
+	uint64_t now = arch_time_ns();
+
+	__atomic_store_n(&prev->sum_exec_runtime,
+			 prev->sum_exec_runtime + (now - prev->exec_start), __ATOMIC_RELAXED);
+	__atomic_store_n(&next->exec_start, now, __ATOMIC_RELAXED);
+}
+
 static void context_switch(struct cpu *c, struct thread *prev, struct thread *next)
 {
+	account_switch(prev, next);
 	next->on_cpu = true;
 	next->nr_switches++;
 	c->sched.nr_switches++;
@@ -144,6 +155,7 @@ static void context_switch(struct cpu *c, struct thread *prev, struct thread *ne
 	context_switch_mm(prev, next);	/* user page tables, lazy active_mm (kernel/mm/mm.c) */
 	if (next->stack_top)
 		arch_set_kernel_stack(next->stack_top);
+	arch_thread_switch(&prev->arch, &next->arch);	/* user FP/SIMD state, TLS */
 	arch_context_switch(&prev->ctx, &next->ctx);
 	finish_switch();	/* we are prev again, maybe on another CPU */
 }
@@ -219,7 +231,9 @@ void preempt_schedule_irq(void)
 }
 
 /* ---- wakeups ----------------------------------------------------------------- */
-bool wake_up_process(struct thread *t)
+/* Wake t if its state is one of the bits in 'state' (Linux's wake_up_state):
+ * signals wake only TASK_INTERRUPTIBLE sleepers. */
+bool wake_up_state(struct thread *t, long state_mask)
 {
 	struct cpu *c;
 	long state;
@@ -228,7 +242,7 @@ bool wake_up_process(struct thread *t)
 	smp_mb();	/* the caller's condition store before our state load */
 	c = thread_rq_lock(t);
 	state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
-	if (state == TASK_INTERRUPTIBLE || state == TASK_UNINTERRUPTIBLE) {
+	if (state & state_mask & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)) {
 		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_RELAXED);
 		if (!t->on_rq) {
 			activate(c, t);
@@ -239,6 +253,11 @@ bool wake_up_process(struct thread *t)
 	}
 	spin_unlock(&c->sched.lock);
 	return woke;
+}
+
+bool wake_up_process(struct thread *t)
+{
+	return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
 }
 
 void sched_tick(void)
@@ -384,7 +403,9 @@ static void thread_start(void *arg)
 	thread_exit(0);
 }
 
-struct thread *kthread_create(void (*fn)(void *), void *arg, const char *name)
+/* reserve: bytes kept free at the top of the kernel stack (a user thread's pt_regs). */
+static struct thread *__kthread_create(void (*fn)(void *), void *arg, const char *name,
+				       size_t reserve)
 {
 	struct thread *t = kzalloc(sizeof(*t));
 	void *stack = get_free_pages(THREAD_STACK_ORDER);
@@ -406,10 +427,25 @@ struct thread *kthread_create(void (*fn)(void *), void *arg, const char *name)
 	atomic_set(&t->refcount, 2);	/* the scheduler's and the caller's */
 	INIT_LIST_HEAD(&t->run_node);
 	init_completion(&t->exited);
-	arch_context_init(&t->ctx, t->stack_top, thread_start, t);
+	arch_context_init(&t->ctx, (char *)t->stack_top - reserve, thread_start, t);
 	spin_lock(&thread_list_lock);
 	list_add_tail(&t->all_node, &thread_list);
 	spin_unlock(&thread_list_lock);
+	return t;
+}
+
+struct thread *kthread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	return __kthread_create(fn, arg, name, 0);
+}
+
+struct thread *uthread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	size_t reserve = ALIGN_UP(sizeof(struct pt_regs), 16);
+	struct thread *t = __kthread_create(fn, arg, name, reserve);
+
+	if (t)
+		t->user_regs = (struct pt_regs *)((char *)t->stack_top - reserve);
 	return t;
 }
 

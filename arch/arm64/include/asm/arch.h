@@ -9,6 +9,7 @@
 #include <asm/sysreg.h>
 
 #define ARCH_NAME	"arm64"
+#define ELF_ARCH	183	/* EM_AARCH64: e_machine execve accepts */
 #define ARCH_PT_LEVELS	4
 
 /* struct pt_regs offsets, shared with entry.S. */

@@ -21,6 +21,7 @@
 #include <asm/regs.h>
 
 #define ARCH_NAME	"riscv64"
+#define ELF_ARCH	243	/* EM_RISCV: e_machine execve accepts */
 
 struct cpu;
 

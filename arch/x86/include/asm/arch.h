@@ -9,6 +9,7 @@
 #include <asm/x86.h>
 
 #define ARCH_NAME	"x86_64"
+#define ELF_ARCH	62	/* EM_X86_64: e_machine execve accepts */
 
 /* struct pt_regs field offsets, for entry.S. */
 #define PT_R15		0
