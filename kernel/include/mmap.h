@@ -146,15 +146,6 @@ long sys_munmap(unsigned long addr, unsigned long len);
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
 long sys_brk(unsigned long addr);
 
-/* fs provides these (kernel/fs); weak defaults in kernel/mm/transitional.c. */
-struct file *fget(unsigned int fd);		/* a reference, or NULL */
-struct file *get_file(struct file *file);	/* another reference; returns file */
-void fput(struct file *file);
-/* Set vma->vm_ops (and maybe clear VM_MAYWRITE) for a mapping of file;
- * -ENODEV if it cannot be mapped, -EACCES for a writable shared mapping of a
- * file not open for writing. */
-int call_mmap(struct file *file, struct vm_area_struct *vma);
-
 /* ---- faults (fault.c, memory.c) -------------------------------------------- */
 /* The generic part of every fault. Locks: mmap_lock held for read (the `mmap`
  * policy); on return without VM_FAULT_RETRY|VM_FAULT_COMPLETED it is still held.

@@ -29,6 +29,8 @@
  * the places are marked "issue 5: vma_start_write".
  */
 #include <mmap.h>
+#include <fs.h>
+#include <file.h>
 #include <rmap.h>
 #include <sched.h>
 #include <slab.h>
