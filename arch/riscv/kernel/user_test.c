@@ -14,6 +14,7 @@
 #include <pgtable.h>
 #include <sched.h>
 #include <string.h>
+#include "sigframe.h"
 
 #define UVA	0x10000000UL	/* test user page: RW; UVA + PAGE_SIZE unmapped; + 2 pages RO */
 
@@ -275,4 +276,153 @@ KTEST(riscv_fp_copy_takes_live_state)
 	KT_EXPECT(t, memcmp(&copy.fp, &want, sizeof(want)) == 0);
 	KT_EXPECT(t, copy.user_state);
 	KT_EXPECT_EQ(t, uregs.status & SR_FS, SR_FS_CLEAN);
+}
+
+/* ---- signal frames ---- */
+
+#define SIG_HANDLER	0x10000100UL
+#define SIG_RESTORER	0x10000200UL
+
+struct sig_test {
+	struct ktest_ctx *t;
+	struct uspace u;
+	struct pt_regs regs;		/* stands for this thread's user frame */
+};
+
+static void sig_regs_init(struct pt_regs *r)
+{
+	unsigned long *g = (unsigned long *)r;
+
+	for (int i = 1; i < 32; i++)
+		g[i] = 0x1000 + i;
+	r->epc = 0x10000040;
+	r->sp = UVA + PAGE_SIZE - 40;		/* not 16-aligned: the frame must be */
+	r->status = SR_SPIE | SR_FS_DIRTY | SR_UXL_64;
+}
+
+/* The frame: below sp, aligned, registers/FP/mask/info saved; regs set for the handler. */
+static bool check_setup(struct sig_test *s, const struct riscv_fp_state *fp_a, uintptr_t *framep)
+{
+	struct ktest_ctx *t = s->t;
+	siginfo_t si = { .si_signo = 11, .si_code = 2 };
+	uintptr_t old_sp = s->regs.sp, frame;
+	struct rt_sigframe *f;
+
+	si.si_addr = (void *)0xdead000;
+	if (arch_setup_signal_frame(&s->regs, 11, (const struct siginfo_k *)&si,
+				    SIG_HANDLER, SIG_RESTORER, 0x5aUL)) {
+		ktest_fail(t, __FILE__, __LINE__, "arch_setup_signal_frame failed on a good stack");
+		return false;
+	}
+	frame = *framep = s->regs.sp;
+	KT_EXPECT(t, frame % 16 == 0 && frame + sizeof(*f) <= old_sp && frame >= UVA);
+	KT_EXPECT_EQ(t, s->regs.epc, SIG_HANDLER);
+	KT_EXPECT_EQ(t, s->regs.ra, SIG_RESTORER);
+	KT_EXPECT_EQ(t, s->regs.a0, 11);
+	KT_EXPECT_EQ(t, s->regs.a1, frame + offsetof(struct rt_sigframe, info));
+	KT_EXPECT_EQ(t, s->regs.a2, frame + offsetof(struct rt_sigframe, uc));
+	f = (struct rt_sigframe *)(s->u.rw + (frame - UVA));
+	KT_EXPECT_EQ(t, f->info.si_signo, 11);
+	KT_EXPECT_EQ(t, (uintptr_t)f->info.si_addr, 0xdead000);
+	KT_EXPECT_EQ(t, f->uc.uc_sigmask, 0x5a);
+	KT_EXPECT_EQ(t, f->uc.uc_mcontext.gregs[0], 0x10000040);
+	KT_EXPECT_EQ(t, f->uc.uc_mcontext.gregs[2], old_sp);
+	KT_EXPECT_EQ(t, f->uc.uc_mcontext.gregs[31], 0x1000 + 31);
+	KT_EXPECT(t, memcmp(&f->uc.uc_mcontext.fp, fp_a, sizeof(*fp_a)) == 0);
+	return true;
+}
+
+/* rt_sigreturn: GPRs and FP back from the frame; sstatus never from user memory. */
+static void check_return(struct sig_test *s, uintptr_t frame, const struct riscv_fp_state *fp_a)
+{
+	struct ktest_ctx *t = s->t;
+	struct rt_sigframe *f = (struct rt_sigframe *)(s->u.rw + (frame - UVA));
+	struct riscv_fp_state fp_b = fp_pattern(2), got;
+	unsigned long flags;
+	uint64_t mask = 0;
+
+	flags = arch_irq_save();
+	riscv_fp_load(&fp_b);			/* the handler dirtied the FP registers */
+	arch_irq_restore(flags);
+	s->regs.status |= SR_FS_DIRTY;
+	s->regs.a5 = 0x777;
+	f->uc.uc_mcontext.gregs[10] = 0xa0a0;	/* the handler may edit the context */
+	f->uc.uc_mcontext.fp.fcsr |= 0xffffff00u; /* bits fcsr does not have */
+	KT_ASSERT_EQ(t, arch_sigreturn(&s->regs, &mask), 0);
+	KT_EXPECT_EQ(t, mask, 0x5a);
+	KT_EXPECT_EQ(t, s->regs.epc, 0x10000040);
+	KT_EXPECT_EQ(t, s->regs.a0, 0xa0a0);
+	KT_EXPECT_EQ(t, s->regs.a5, 0x1000 + 15);
+	KT_EXPECT_EQ(t, s->regs.sp, UVA + PAGE_SIZE - 40);
+	KT_EXPECT_EQ(t, s->regs.status, SR_SPIE | SR_FS_CLEAN | SR_UXL_64);
+	flags = arch_irq_save();
+	riscv_fp_save(&got);
+	arch_irq_restore(flags);
+	KT_EXPECT(t, memcmp(got.f, fp_a->f, sizeof(got.f)) == 0);
+	KT_EXPECT_EQ(t, got.fcsr, fp_a->fcsr);
+}
+
+/* Frames that cannot be written or read back, and frames we did not write. */
+static void check_bad(struct sig_test *s)
+{
+	struct ktest_ctx *t = s->t;
+	siginfo_t si = { .si_signo = 10 };
+	uint64_t mask;
+	uintptr_t frame;
+
+	s->regs.sp = UVA + 64;			/* the frame would land in the unmapped page below */
+	KT_EXPECT_EQ(t, arch_setup_signal_frame(&s->regs, 10, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0), -EFAULT);
+	s->regs.sp = UVA + 3 * PAGE_SIZE - 8;	/* read-only stack */
+	KT_EXPECT_EQ(t, arch_setup_signal_frame(&s->regs, 10, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0), -EFAULT);
+	s->regs.sp = UVA + PAGE_SIZE + 16;	/* unmapped */
+	KT_EXPECT_EQ(t, arch_sigreturn(&s->regs, &mask), -EFAULT);
+	s->regs.sp = UVA + 16;			/* zeroed memory: no magic */
+	memset(s->u.rw, 0, PAGE_SIZE);
+	KT_EXPECT_EQ(t, arch_sigreturn(&s->regs, &mask), -EFAULT);
+	s->regs.sp = UVA + PAGE_SIZE - 8;
+	KT_ASSERT_EQ(t, arch_setup_signal_frame(&s->regs, 10, (const struct siginfo_k *)&si,
+						SIG_HANDLER, SIG_RESTORER, 0), 0);
+	frame = s->regs.sp;
+	s->regs.sp = frame + 8;			/* misaligned */
+	KT_EXPECT_EQ(t, arch_sigreturn(&s->regs, &mask), -EFAULT);
+}
+
+static void signal_body(void *arg)
+{
+	static struct sig_test s;
+	struct riscv_fp_state fp_a = fp_pattern(1);
+	unsigned long flags;
+	uintptr_t frame;
+
+	memset(&s, 0, sizeof(s));
+	s.t = arg;
+	if (!uspace_build(&s.u)) {
+		ktest_fail(s.t, __FILE__, __LINE__, "out of memory building a user page table");
+		uspace_free(&s.u);
+		return;
+	}
+	sig_regs_init(&s.regs);
+	arch_thread_init(&current->arch);
+	current->user_regs = &s.regs;
+	flags = arch_irq_save();
+	riscv_fp_load(&fp_a);			/* "user" FP state, Dirty */
+	arch_irq_restore(flags);
+	uspace_enter(&s.u);
+	if (check_setup(&s, &fp_a, &frame)) {
+		check_return(&s, frame, &fp_a);
+		check_bad(&s);
+	}
+	uspace_leave(&s.u);
+	flags = arch_irq_save();
+	current->user_regs = NULL;
+	current->arch.user_state = false;
+	arch_irq_restore(flags);
+	uspace_free(&s.u);
+}
+
+KTEST(riscv_signal_frame)
+{
+	KT_ASSERT(t, run_threads_on_cpus(signal_body, t, 1, "kt-signal"));
 }
