@@ -52,6 +52,13 @@ void arm64_secondary_start(unsigned int cpu) __noreturn;
 void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, unsigned long entry_el) __noreturn;
 void arm64_boot_fail(const char *fmt, ...) __printf(1, 2) __noreturn;
 
+/* user.c / fault.c */
+void arm64_cpu_user_init(bool boot_cpu);
+bool arm64_has_pan(void);
+bool arm64_pan_enabled(void);
+unsigned int arm64_fault_flags(uint64_t esr, bool instr);
+void arm64_mem_abort(struct pt_regs *regs, bool instr);
+
 /* traps.c */
 void arm64_handle_sync(struct pt_regs *regs);
 void arm64_bad_vector(struct pt_regs *regs, unsigned long slot) __noreturn;

@@ -17,7 +17,7 @@ qemu_cmd() {
 	local machine=virt
 	[ -n "${GIC:-}" ] && machine="$machine,gic-version=$GIC"
 	[ "${EL2:-0}" = 1 ] && machine="$machine,virtualization=on"
-	QEMU=(qemu-system-aarch64 -M "$machine" -cpu cortex-a72 -smp "$CPUS" -m "$MEM"
+	QEMU=(qemu-system-aarch64 -M "$machine" -cpu "${CPU:-cortex-a76}" -smp "$CPUS" -m "$MEM"
 		-kernel "$B/Image" -append "$CMDLINE qemu_exit=semihosting"
 		-semihosting-config enable=on,target=native)
 }

@@ -126,6 +126,7 @@ void arm64_start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, unsigned long
 	kimage_voffset = KERNEL_VIRT_BASE - phys_base;
 	write_sysreg(vectors, vbar_el1);
 	isb();
+	arm64_cpu_user_init(true);
 
 	fdt = map_fdt(dtb_pa);
 	console_probe_dt(fdt);

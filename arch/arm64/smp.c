@@ -152,6 +152,7 @@ void arm64_secondary_start(unsigned int cpu)
 	cpus[cpu].arch.mpidr = mpidr_hwid();
 	write_sysreg(vectors, vbar_el1);
 	isb();
+	arm64_cpu_user_init(false);
 	gic_init_cpu();
 	secondary_main(cpu);
 }

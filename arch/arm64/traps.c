@@ -32,14 +32,16 @@ static const char *esr_class_name(unsigned int ec)
 	}
 }
 
-/* Synchronous exception at EL1 (entry.S el1_sync). Nothing is recoverable yet. */
+/* Synchronous exception at EL1 (entry.S el1_sync): aborts may be uaccess faults, the rest is fatal. */
 void arm64_handle_sync(struct pt_regs *regs)
 {
 	unsigned int ec = regs->esr >> ESR_EC_SHIFT & 0x3f;
-	bool abort = ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR ||
-		     ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW || ec == ESR_EC_PC_ALIGN;
 
-	do_fatal_trap(regs, esr_class_name(ec), abort ? regs->far : regs->pc);
+	if (ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR) {
+		arm64_mem_abort(regs, ec == ESR_EC_IABT_CUR);
+		return;
+	}
+	do_fatal_trap(regs, esr_class_name(ec), ec == ESR_EC_PC_ALIGN ? regs->far : regs->pc);
 }
 
 void arm64_bad_vector(struct pt_regs *regs, unsigned long slot)

@@ -65,6 +65,9 @@ void spin_lock_nested(spinlock_t *lock, unsigned int subclass);
 bool spin_trylock(spinlock_t *lock);
 void spin_unlock(spinlock_t *lock);
 bool spin_is_locked_by_me(const spinlock_t *lock);
+/* The misuse checks spin_lock/spin_unlock panic on: what is wrong, or NULL. */
+const char *spin_check_acquire(const spinlock_t *lock, unsigned int cpu);
+const char *spin_check_release(const spinlock_t *lock, unsigned int cpu);
 
 static inline bool spin_is_locked(const spinlock_t *lock)
 {

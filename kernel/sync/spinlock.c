@@ -34,6 +34,20 @@ static void __noreturn spin_bug(const spinlock_t *l, const char *what, uintptr_t
 	      spin_owner_cpu(l), (unsigned long)l->owner_pc);
 }
 
+/* The misuse checks, kept apart from the lock paths so tests can run them.
+ * Each returns what is wrong, or NULL. */
+const char *spin_check_acquire(const spinlock_t *l, unsigned int cpu)
+{
+	return spin_owner_cpu(l) == (int)cpu ? "recursive acquisition" : NULL;
+}
+
+const char *spin_check_release(const spinlock_t *l, unsigned int cpu)
+{
+	if (spin_owner_cpu(l) != (int)cpu || !spin_is_locked(l))
+		return "unlock by a CPU that does not hold it";
+	return NULL;
+}
+
 static inline bool spin_try_raw(spinlock_t *l)
 {
 	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
@@ -50,10 +64,12 @@ static void __spin_lock(spinlock_t *l, unsigned int subclass, uintptr_t ip)
 {
 	unsigned long flags = arch_irq_save();
 	struct cpu *c = this_cpu();
+	const char *bug;
 
 	c->preempt_count++;
-	if (spin_owner_cpu(l) == (int)c->id)
-		spin_bug(l, "recursive acquisition", ip);
+	bug = spin_check_acquire(l, c->id);
+	if (bug)
+		spin_bug(l, bug, ip);
 	lock_acquire(&l->dep, subclass, false, false, ip);
 	while (!spin_try_raw(l))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
@@ -90,12 +106,12 @@ bool spin_trylock(spinlock_t *l)
 void spin_unlock(spinlock_t *l)
 {
 	struct cpu *c = this_cpu();	/* IRQs are off while we hold it */
+	const char *bug = spin_check_release(l, c->id);
 	unsigned long flags;
 	bool resched;
 
-	if (spin_owner_cpu(l) != (int)c->id ||
-	    !spin_is_locked(l))
-		spin_bug(l, "unlock by a CPU that does not hold it", _RET_IP_);
+	if (bug)
+		spin_bug(l, bug, _RET_IP_);
 	lock_release(&l->dep, _RET_IP_);
 	flags = l->saved_irq;
 	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);

@@ -69,6 +69,26 @@ KTEST(spinlock_owner_and_trylock)
 	spin_unlock(&l);
 }
 
+/* The misuse checks behind spin_lock/spin_unlock's panics: recursion on the
+ * owning CPU, and unlock by a CPU that is not the owner or of a free lock. */
+KTEST(spinlock_detects_recursion_and_wrong_unlock)
+{
+	unsigned int me, other;
+	spinlock_t l;
+
+	spin_lock_init(&l, "spin_misuse_test");
+	KT_EXPECT(t, spin_check_acquire(&l, 0) == NULL);
+	KT_EXPECT(t, spin_check_release(&l, 0) != NULL);	/* a free lock */
+	spin_lock(&l);
+	me = smp_processor_id();	/* IRQs are off now: no migration */
+	other = (me + 1) % NR_CPUS;
+	KT_EXPECT(t, spin_check_acquire(&l, me) != NULL);	/* would recurse */
+	KT_EXPECT(t, spin_check_acquire(&l, other) == NULL);	/* others just wait */
+	KT_EXPECT(t, spin_check_release(&l, other) != NULL);	/* not the owner */
+	KT_EXPECT(t, spin_check_release(&l, me) == NULL);
+	spin_unlock(&l);
+}
+
 /* ---- mutex ----------------------------------------------------------------------- */
 #define MUTEX_ITERS 500
 static struct { struct mutex m; unsigned long count; atomic_t inside; atomic_t bad; } mtx_t;

@@ -28,6 +28,7 @@ void x86_cpu_features_init(void)
 		x86_has_smep = r.ebx & (1u << 7);
 		x86_has_smap = r.ebx & (1u << 20);
 	}
+	x86_fpu_features_init();
 }
 
 /* A 16-byte 64-bit TSS descriptor in two GDT slots. */
@@ -84,9 +85,9 @@ static void gdt_load(struct cpu *c)
 
 /*
  * CR4: global pages (kernel mappings survive CR3 reloads), and SMEP/SMAP
- * when the CPU has them. There is no user mode yet, so these only matter
- * once it comes: SMEP stops the kernel from executing user pages, SMAP
- * from touching user data outside explicit stac/clac windows.
+ * when the CPU has them: SMEP stops the kernel from executing user pages,
+ * SMAP from touching user data outside the stac/clac windows of
+ * uaccess.S. The FP/SIMD and FSGSBASE bits are fpu.c's.
  */
 static void cr4_init(void)
 {
@@ -112,9 +113,13 @@ void x86_cpu_init(struct cpu *c)
 	cr4_init();
 	if (x86_pte_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	x86_fpu_init_cpu();
 }
 
 void arch_set_kernel_stack(void *stack_top)
 {
-	this_cpu()->arch.tss.rsp[0] = (uint64_t)(uintptr_t)stack_top;
+	struct arch_cpu *a = &this_cpu()->arch;
+
+	a->tss.rsp[0] = (uint64_t)(uintptr_t)stack_top;	/* traps and IRQs from user mode */
+	a->kernel_sp = (uint64_t)(uintptr_t)stack_top;		/* SYSCALL */
 }

@@ -23,6 +23,21 @@ extern bool x86_has_smep, x86_has_smap;		/* [I] */
 void x86_cpu_features_init(void);
 void x86_cpu_init(struct cpu *c);		/* GS base, GDT, TSS, IDT, CR4 bits */
 
+/* fpu.c: user FP/SIMD state, FS/GS base. */
+extern bool x86_has_xsave, x86_has_fsgsbase;	/* [I] */
+extern uint64_t x86_xcr0;			/* [I] */
+extern unsigned int x86_fpu_size;		/* [I] */
+void x86_fpu_features_init(void);
+void x86_fpu_init_cpu(void);
+void x86_fpu_save_current(void *area);
+bool x86_fpu_restore_checked(struct arch_thread *at, const void *area);
+
+/* syscall.c */
+void x86_syscall_init_cpu(void);
+
+/* uaccess.c */
+bool x86_in_uaccess(uintptr_t rip);
+
 /* traps.c */
 void x86_idt_init(void);
 void x86_idt_load(void);

@@ -109,6 +109,35 @@ phys_addr_t arch_kernel_pgd(void)
 	return __pa(boot_pml4);
 }
 
+/*
+ * A user address space's root table: the lower half (user space, slots
+ * 0..255) is the caller's, the upper half is a copy of the kernel's. The
+ * copy stays valid because the kernel half of boot_pml4 never changes after
+ * boot: the direct map (slot 256) and the image (511) are linked by head.S
+ * and x86_mmu_switch(), the KMAP window's slot by vmap's kernel_pt_prealloc()
+ * on the first ioremap (arch_irq_init), before any user address space exists.
+ */
+void arch_pgd_init_user(pte_t *pgd)
+{
+	memcpy(&pgd[PT_ENTRIES / 2], &boot_pml4[PT_ENTRIES / 2], sizeof(pte_t) * PT_ENTRIES / 2);
+}
+
+/*
+ * Load a user root table (0: the kernel's own). No PCID: every CR3 write
+ * drops the non-global (user) TLB entries, so a root table that was freed
+ * and reused can never see stale translations; kernel mappings are global
+ * and survive.
+ */
+void arch_switch_mm(phys_addr_t user_pgd)
+{
+	phys_addr_t root = user_pgd ? user_pgd : arch_kernel_pgd();
+	unsigned long flags = arch_irq_save();
+
+	this_cpu()->arch.user_cr3 = user_pgd;
+	write_cr3(root);
+	arch_irq_restore(flags);
+}
+
 void arch_flush_tlb_page_local(uintptr_t va)
 {
 	__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");

@@ -19,8 +19,14 @@
 #define S_PSTATE	264
 #define S_ESR		272
 #define S_FAR		280
-#define S_STACKFRAME	288
-#define PT_REGS_SIZE	304
+#define S_ORIG_X0	288
+#define S_STACKFRAME	304
+#define PT_REGS_SIZE	320
+
+/* struct arch_thread / struct fpsimd_state offsets, shared with fpsimd.S. */
+#define FPSIMD_VREGS	0
+#define FPSIMD_FPSR	512
+#define FPSIMD_FPCR	516
 
 /* Slots in secondary_boot[] (smp.c checks it equals NR_CPUS). */
 #define SECONDARY_BOOT_SLOTS 16
@@ -42,6 +48,8 @@ struct pt_regs {
 	uint64_t pstate;	/* SPSR_EL1 */
 	uint64_t esr;		/* ESR_EL1 (synchronous exceptions) */
 	uint64_t far;		/* FAR_EL1 (synchronous exceptions) */
+	uint64_t orig_x0;	/* x0 at syscall entry (x0 is also the result register) */
+	uint64_t pad;
 	uint64_t stackframe[2];	/* {x29, pc}: links the frame-pointer chain through the trap */
 };
 
@@ -58,9 +66,25 @@ struct arch_context {
  * Per-CPU arch data, first member of struct cpu (TPIDR_EL1 points at it).
  * Locking: every field is [I] (set by the owning CPU before it goes online).
  */
-/* Per-thread user state, embedded in struct thread (issue 3 adds FP/SIMD). */
+/* The user-visible FP/SIMD register file: V0-V31 (128 bits each), FPSR, FPCR. */
+struct fpsimd_state {
+	uint64_t vregs[64];	/* q0..q31, each as {low, high} */
+	uint32_t fpsr;
+	uint32_t fpcr;
+};
+
+/*
+ * Per-thread user state, embedded in struct thread. While the thread runs,
+ * the live copy is in the CPU registers (V0-V31, FPSR, FPCR, TPIDR_EL0);
+ * arch_thread_switch() saves it here when the thread leaves the CPU and
+ * loads the next thread's. The kernel itself never touches FP/SIMD registers
+ * (-mgeneral-regs-only), so traps and syscalls need not save them.
+ * Locking: [S] the owning thread, or the scheduler with IRQs off while it switches.
+ */
 struct arch_thread {
-	uintptr_t tls;		/* [S] user thread pointer (set_tls, CLONE_SETTLS) */
+	struct fpsimd_state fpsimd;	/* [S] valid while the thread is off the CPU */
+	uintptr_t tls;			/* [S] TPIDR_EL0 (set_tls, CLONE_SETTLS), valid likewise */
+	bool user_state;		/* [S] set by arch_thread_init/copy: switch FP/TLS for it */
 };
 
 struct arch_cpu {
@@ -72,6 +96,9 @@ struct arch_cpu {
 
 _Static_assert(sizeof(struct pt_regs) == PT_REGS_SIZE, "pt_regs layout");
 _Static_assert(__builtin_offsetof(struct pt_regs, stackframe) == S_STACKFRAME, "pt_regs layout");
+_Static_assert(__builtin_offsetof(struct pt_regs, orig_x0) == S_ORIG_X0, "pt_regs layout");
+_Static_assert(__builtin_offsetof(struct fpsimd_state, fpsr) == FPSIMD_FPSR, "fpsimd layout");
+_Static_assert(__builtin_offsetof(struct fpsimd_state, fpcr) == FPSIMD_FPCR, "fpsimd layout");
 _Static_assert(__builtin_offsetof(struct arch_context, sp) == CTX_SP, "context layout");
 
 struct cpu;
@@ -134,6 +161,38 @@ static inline void arch_io_mb(void)
 static inline uintptr_t arch_regs_pc(const struct pt_regs *regs)
 {
 	return regs->pc;
+}
+
+/* ---- pt_regs accessors for user mode (AAPCS64 syscall convention: x8, x0-x5) ---- */
+static inline bool user_mode(const struct pt_regs *r)
+{
+	return (r->pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
+static inline long syscall_nr(const struct pt_regs *r)
+{
+	return (long)r->regs[8];
+}
+
+/* Argument 0 comes from orig_x0: x0 may already hold the result. */
+static inline unsigned long syscall_arg(const struct pt_regs *r, int i)
+{
+	return i == 0 ? r->orig_x0 : r->regs[i];
+}
+
+static inline void syscall_set_return(struct pt_regs *r, long v)
+{
+	r->regs[0] = (uint64_t)v;
+}
+
+static inline uintptr_t regs_sp(const struct pt_regs *r)
+{
+	return r->sp;
+}
+
+static inline void regs_set_sp(struct pt_regs *r, uintptr_t sp)
+{
+	r->sp = sp;
 }
 
 /* ---- page-table entries (VMSAv8-64, 4 KiB granule) ---------------------

@@ -6,14 +6,16 @@
  *   KMAP_BASE       0xffff800000000000  vmap/ioremap area owned by kernel/mm, 64 TiB
  *   KERNEL_VIRT_BASE 0xffffffff80000000 the kernel image (2 MiB blocks), 1 GiB
  *   FIXMAP_BASE     0xffffffffc0000000  early device windows and the DTB, 1 GiB
- * TTBR0 (low half) holds the identity map of the first 2 MiB of the image
- * while the MMU is switched on; afterwards TCR_EL1.EPD0 turns TTBR0 walks
- * off, so any low address faults (it will become the user half).
+ * TTBR0 (low half, 0 .. USER_TOP) holds the identity map of the first 2 MiB
+ * of the image while the MMU is switched on; afterwards it is the user half:
+ * arch_switch_mm() loads a process's root table there, and TCR_EL1.EPD0
+ * turns TTBR0 walks off while no user address space is loaded.
  */
 #ifndef ASM_MEMLAYOUT_H
 #define ASM_MEMLAYOUT_H
 
 #define VA_BITS			48
+#define USER_TOP		(1UL << VA_BITS)	/* first address above user space */
 #define PHYS_MAP_BASE		0xffff000000000000UL
 #define PHYS_MAP_SIZE		0x0000800000000000UL
 #define KMAP_BASE		0xffff800000000000UL

@@ -20,6 +20,13 @@
 #define PT_RSP		160
 #define PT_SIZE		176
 
+/* struct arch_cpu offsets, for entry.S (%gs points at struct cpu, arch first). */
+#define X86_CPU_KERNEL_SP	8
+#define X86_CPU_USER_SP		16
+
+/* pt_regs.vector of a frame built by the SYSCALL entry (not an IDT vector). */
+#define X86_VEC_SYSCALL	0x100
+
 #ifndef __ASSEMBLY__
 #include <types.h>
 
@@ -55,22 +62,44 @@ struct x86_tss {
 } __packed;
 
 /*
+ * FP/SIMD register image of a user thread: the XSAVE area (legacy FXSAVE
+ * region, XSAVE header, then the enabled components) or the plain 512-byte
+ * FXSAVE image on a CPU without XSAVE. x86_fpu_size says how much is used;
+ * XCR0 is limited to what fits here (x87, SSE, AVX: 832 bytes).
+ */
+#define X86_FPU_AREA_SIZE	1024
+
+/*
+ * Per-thread user state, embedded in struct thread.
+ * Locking: [S] the thread itself, or anyone while it cannot run (fork,
+ *          the scheduler switching it out/in with IRQs off)
+ */
+struct arch_thread {
+	uint8_t fpu[X86_FPU_AREA_SIZE] __aligned(64);	/* [S] saved FP/SIMD state (valid while switched out) */
+	uint64_t fsbase;	/* [S] user thread pointer (set_tls, CLONE_SETTLS; wrfsbase from user) */
+	uint64_t gsbase;	/* [S] user GS base (user may change it with wrgsbase) */
+	bool user;		/* [S] has user FP state (arch_thread_init/copy): switched eagerly */
+};
+
+/*
  * Per-CPU arch data, first member of struct cpu.
  * Locking: [I] set while the CPU is brought up, then read-only
  *          [L] only the owning CPU touches it (IRQs off where it matters)
+ * entry.S reads kernel_sp and user_sp through %gs (X86_CPU_* offsets).
  */
-/* Per-thread user state, embedded in struct thread (issue 3 adds FP/SIMD). */
-struct arch_thread {
-	uintptr_t tls;		/* [S] user thread pointer (set_tls, CLONE_SETTLS) */
-};
 
 struct arch_cpu {
 	struct cpu *self;		/* [I] must stay at offset 0: %gs:0 reads it */
+	uint64_t kernel_sp;		/* [L] top of the running thread's kernel stack (SYSCALL entry) */
+	uint64_t user_sp;		/* [L] scratch: user rsp during SYSCALL entry */
+	uint64_t user_cr3;		/* [L] user root table loaded on this CPU (0: the kernel's) */
 	uint32_t apic_id;		/* [I] local APIC id */
 	uint64_t gdt[GDT_ENTRIES] __aligned(16);	/* [I] this CPU's GDT (TSS descriptor differs) */
 	struct x86_tss tss __aligned(16);	/* [L] rsp0 changes with the running thread */
-	char fault_desc[96];		/* [L] text of the last fatal trap, for do_fatal_trap() */
+	char fault_desc[192];		/* [L] text of the last fatal trap, for do_fatal_trap() */
 };
+_Static_assert(__builtin_offsetof(struct arch_cpu, kernel_sp) == X86_CPU_KERNEL_SP, "entry.S");
+_Static_assert(__builtin_offsetof(struct arch_cpu, user_sp) == X86_CPU_USER_SP, "entry.S");
 
 /* ---- CPU identity ---- */
 static inline struct cpu *arch_this_cpu(void)
@@ -141,6 +170,46 @@ static inline void arch_io_mb(void)
 static inline uintptr_t arch_regs_pc(const struct pt_regs *regs)
 {
 	return regs->rip;
+}
+
+/* ---- user mode: pt_regs accessors (see arch.h) ---- */
+static inline bool user_mode(const struct pt_regs *r)
+{
+	return (r->cs & 3) == 3;
+}
+
+static inline long syscall_nr(const struct pt_regs *r)
+{
+	return (long)r->rax;
+}
+
+/* Linux's order: rdi rsi rdx r10 r8 r9 (r10 because SYSCALL clobbers rcx). */
+static inline unsigned long syscall_arg(const struct pt_regs *r, int i)
+{
+	switch (i) {
+	case 0: return r->rdi;
+	case 1: return r->rsi;
+	case 2: return r->rdx;
+	case 3: return r->r10;
+	case 4: return r->r8;
+	case 5: return r->r9;
+	}
+	return 0;
+}
+
+static inline void syscall_set_return(struct pt_regs *r, long v)
+{
+	r->rax = (uint64_t)v;
+}
+
+static inline uintptr_t regs_sp(const struct pt_regs *r)
+{
+	return r->rsp;
+}
+
+static inline void regs_set_sp(struct pt_regs *r, uintptr_t sp)
+{
+	r->rsp = sp;
 }
 #endif /* !__ASSEMBLY__ */
 #endif
