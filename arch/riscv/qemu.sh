@@ -1,6 +1,9 @@
 # arch/riscv/qemu.sh - QEMU command line for riscv64 (sourced by tools/qemu-run).
 # QEMU virt with OpenSBI fw_dynamic as the M-mode firmware; -kernel places the
 # Image at the first 2 MiB boundary after the firmware (0x80200000).
+# initramfs: when $B/initrd.cpio exists it is loaded with -initrd; QEMU puts
+# its range in the device tree's /chosen linux,initrd-start/end, which dt.c
+# hands to the kernel as boot_info.initrd_base/size (and reserves).
 
 OPENSBI_FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 
@@ -10,6 +13,8 @@ qemu_cmd() {
 	[ -f "$bios" ] || bios=default	# QEMU's bundled OpenSBI
 	QEMU=(qemu-system-riscv64 -M virt -smp "$CPUS" -m "$MEM" -bios "$bios"
 	      -kernel "$B/Image" -append "$CMDLINE")
+	[ -f "$B/initrd.cpio" ] && QEMU+=(-initrd "$B/initrd.cpio")
+	return 0
 }
 
 # qemu_status RC - the kernel's status from QEMU's exit code.

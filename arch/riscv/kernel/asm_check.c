@@ -25,3 +25,5 @@ _Static_assert(offsetof(struct arch_cpu, boot_stack_top) == CPU_BOOT_STACK, "CPU
 _Static_assert(GEN_PTE_R == PTE_R && GEN_PTE_W == PTE_W && GEN_PTE_X == PTE_X &&
 	       GEN_PTE_USER == PTE_USER && GEN_PTE_DEVICE == PTE_DEVICE &&
 	       GEN_PTE_GLOBAL == PTE_GLOBAL, "generic PTE bits changed in <arch.h>");
+_Static_assert(offsetof(struct riscv_fp_state, f[31]) == 8 * 31 &&
+	       offsetof(struct riscv_fp_state, fcsr) == 256, "fpu.S offsets");

@@ -11,8 +11,18 @@
  * sscratch/tp convention (see <asm/arch.h>): sscratch == 0 means the trap
  * came from the kernel (tp already is this CPU); otherwise it came from user
  * mode, sscratch holds this CPU's struct cpu and the kernel stack is
- * arch_cpu.kernel_sp. The user path is in place for later; nothing enters
- * user mode yet.
+ * arch_cpu.kernel_sp (the thread's stack top), so the frame lands on
+ * thread->user_regs. The user's tp is saved in the frame like any GPR.
+ * From user mode the frame record is {0, sepc}: kernel backtraces end there.
+ *
+ * sstatus.FS and SUM are cleared on entry (the frame keeps the interrupted
+ * values and the exit restores them): kernel code never runs with FP on or
+ * with user pages accessible, whichever thread it switches to.
+ *
+ * Every return to user mode (syscall, exception, interrupt, a new image via
+ * arch_return_to_user) goes through ret_to_user: riscv_prepare_return()
+ * (exit_to_user_mode, IRQs off, fence.i if owed), then sscratch = this CPU
+ * and the user's registers.
  */
 #include <asm/csr.h>
 #include <asm/regs.h>
@@ -54,15 +64,20 @@ trap_entry:
 	sd	t0, PT_REG(2)(sp)
 	csrrw	t1, sscratch, zero		/* interrupted tp; sscratch = 0: in kernel */
 	sd	t1, PT_REG(4)(sp)
+	li	t0, SR_FS | SR_SUM
+	csrrc	t1, sstatus, t0			/* kernel: FP off, user pages closed */
 	csrr	t0, sepc
-	csrr	t1, sstatus
 	csrr	t2, stval
 	csrr	t3, scause
 	sd	t0, PT_EPC(sp)
 	sd	t1, PT_STATUS(sp)
 	sd	t2, PT_BADADDR(sp)
 	sd	t3, PT_CAUSE(sp)
-	sd	s0, PT_FRAME_FP(sp)
+	andi	t1, t1, SR_SPP
+	mv	t4, s0
+	bnez	t1, 4f
+	li	t4, 0				/* from user: the backtrace ends here */
+4:	sd	t4, PT_FRAME_FP(sp)
 	sd	t0, PT_FRAME_RA(sp)
 	addi	s0, sp, PT_SIZE
 	/* For gdb: the caller's frame is the interrupted context. */
@@ -71,8 +86,15 @@ trap_entry:
 	.cfi_offset s0, PT_REG(8) - PT_SIZE
 	.cfi_offset s1, PT_REG(9) - PT_SIZE
 	mv	a0, sp
-	call	riscv_trap
+	call	riscv_trap			/* returns with IRQs off */
 
+	ld	t0, PT_STATUS(sp)
+	andi	t0, t0, SR_SPP
+	bnez	t0, restore_regs
+ret_to_user:
+	mv	a0, sp
+	call	riscv_prepare_return		/* signals, resched; IRQs off after */
+restore_regs:
 	ld	t0, PT_STATUS(sp)		/* SIE is clear in it: IRQs stay off */
 	ld	t1, PT_EPC(sp)
 	csrw	sstatus, t0
@@ -87,6 +109,20 @@ trap_entry:
 	sret
 	.cfi_endproc
 	.size trap_entry, . - trap_entry
+
+/*
+ * void riscv_ret_to_user(struct pt_regs *regs): leave for user mode with
+ * *regs, the frame at the top of this thread's kernel stack, the way every
+ * trap from user mode returns. IRQs are off (arch_return_to_user).
+ */
+	.globl riscv_ret_to_user
+	.type riscv_ret_to_user, @function
+riscv_ret_to_user:
+	csrci	sstatus, SR_SIE
+	mv	sp, a0
+	li	s0, 0				/* kernel backtraces end here */
+	j	ret_to_user
+	.size riscv_ret_to_user, . - riscv_ret_to_user
 
 /*
  * void arch_context_switch(struct arch_context *from, struct arch_context *to)

@@ -15,6 +15,7 @@
 #include <mm.h>
 #include <printk.h>
 #include <ktest.h>
+#include <pgtable.h>
 
 #define BOOT_PT_PAGES	32
 
@@ -27,11 +28,6 @@ uintptr_t kimage_voffset;		/* [I] KERNEL_VIRT_BASE - load address (head.S) */
 static uint64_t level_size(int level)
 {
 	return 1UL << (PAGE_SHIFT + 9 * level);
-}
-
-static unsigned int pt_index(uintptr_t va, int level)
-{
-	return (va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
 }
 
 /* Page-table pages live in the image, so their kernel address is pa + voffset. */
@@ -143,6 +139,23 @@ void riscv_paging_init(const struct boot_info *bi)
 	riscv_kernel_satp = SATP_MODE_SV39 | (__pa(swapper_pg_dir) >> PAGE_SHIFT);
 	__asm__ __volatile__("sfence.vma\n\tcsrw satp, %0\n\tsfence.vma"
 			     :: "r"(riscv_kernel_satp) : "memory");
+}
+
+/*
+ * User root tables copy swapper_pg_dir's upper half (arch_pgd_init_user), so
+ * no entry there may change once the first one exists. The direct map's are
+ * final after riscv_paging_init(); the KMAP area's are linked to (empty)
+ * tables here, at boot, rather than on the first vmap(). Nothing else is ever
+ * mapped in the upper half.
+ */
+void riscv_kernel_root_freeze(void)
+{
+	int err = kernel_pt_prealloc(KMAP_BASE, KMAP_SIZE);
+
+	if (err)
+		panic("riscv: cannot preallocate the KMAP page tables (error %d): "
+		      "the boot needs %lu free pages for them", err,
+		      (unsigned long)(KMAP_SIZE >> PT_LEVEL_SHIFT(PT_ROOT_LEVEL)));
 }
 
 phys_addr_t arch_kernel_pgd(void)

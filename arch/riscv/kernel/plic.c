@@ -54,6 +54,7 @@ void plic_init_cpu(void)
 
 void arch_irq_init(void)
 {
+	riscv_kernel_root_freeze();	/* first arch hook with the page allocator up */
 	if (riscv_plat.plic_found) {
 		for (unsigned int irq = 1; irq <= riscv_plat.plic_ndev; irq++)
 			writel(0, plic_reg(PLIC_PRIORITY(irq)));

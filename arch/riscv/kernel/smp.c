@@ -8,6 +8,8 @@
 #include <cpu.h>
 #include <mm.h>
 #include <printk.h>
+#include <ktest.h>
+#include <pgtable.h>
 
 static struct boot_info boot_info;	/* [I] filled here, then kernel_main's */
 
@@ -65,4 +67,27 @@ void arch_send_ipi(unsigned int cpu)
 	if (err)
 		printk("ipi: SBI could not signal hart %lu (cpu%u): error %d\n",
 		       cpus[cpu].arch.hartid, cpu, err);
+}
+
+/* The initrd QEMU -initrd / U-Boot booti placed (if any) is reserved and
+ * readable through the direct map, as initramfs_init() expects. */
+KTEST(riscv_initrd_handed_over)
+{
+	const struct boot_info *bi = &boot_info;
+	bool reserved = false;
+
+	if (!bi->initrd_size) {
+		KT_EXPECT_EQ(t, bi->initrd_base, 0);
+		return;
+	}
+	for (unsigned int i = 0; i < bi->nr_reserved; i++)
+		reserved |= bi->initrd_base >= bi->reserved[i].base &&
+			    bi->initrd_base + bi->initrd_size <= bi->reserved[i].base + bi->reserved[i].size;
+	KT_EXPECT(t, reserved);
+	KT_EXPECT(t, lookup_kernel_page((uintptr_t)__va(bi->initrd_base), NULL, NULL));
+	KT_EXPECT(t, lookup_kernel_page((uintptr_t)__va(bi->initrd_base + bi->initrd_size - 1),
+					NULL, NULL));
+	printk("riscv: initrd at 0x%llx, %llu bytes, starts \"%.6s\"\n",
+	       (unsigned long long)bi->initrd_base, (unsigned long long)bi->initrd_size,
+	       (const char *)__va(bi->initrd_base));
 }

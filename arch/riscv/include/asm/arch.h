@@ -6,10 +6,16 @@
  *             It belongs to the CPU, not the thread: the trap exit path never
  *             reloads it when returning to kernel mode, so a thread that was
  *             interrupted on one CPU and resumed on another sees the new CPU.
- *   sscratch  0 while the hart runs kernel code; while it runs user code
- *             (future) it holds the struct cpu pointer, so trap_entry can tell
- *             the two apart with one csrrw and find the kernel stack
- *             (arch_cpu.kernel_sp, set by arch_set_kernel_stack).
+ *   sscratch  0 while the hart runs kernel code; while it runs user code it
+ *             holds the struct cpu pointer, so trap_entry can tell the two
+ *             apart with one csrrw and find the kernel stack
+ *             (arch_cpu.kernel_sp, set by arch_set_kernel_stack). The user's
+ *             own tp (its TLS pointer) is saved in pt_regs.tp on every trap
+ *             from user mode and reloaded on the way back.
+ *   sstatus   FS is Off and SUM clear whenever kernel code runs: trap_entry
+ *             clears both (the trap frame keeps the interrupted values), FP
+ *             registers are touched only by fpu.S with IRQs off, and SUM is
+ *             set only inside the uaccess routines (uaccess.S).
  *   s0        frame pointer; the saved ra is at fp-8, the caller's fp at fp-16.
  */
 #ifndef ASM_ARCH_H
@@ -49,13 +55,29 @@ struct arch_context {
 	unsigned long s[12];		/* s0..s11 */
 };
 
+/* The F/D register file of a user thread (also the FP part of a signal frame). */
+struct riscv_fp_state {
+	uint64_t f[32];			/* f0..f31 */
+	uint32_t fcsr;			/* frm + fflags (bits 0-7) */
+	uint32_t __pad;
+};
+
 /*
- * Per-CPU arch state, first member of struct cpu.
- * Locking: [L] owning CPU with IRQs off  [I] set before the CPU starts, then read-only
+ * Per-thread user state, embedded in struct thread.
+ * The user's FP registers stay in the hardware while its thread runs (also
+ * in kernel mode: the kernel never uses them); arch_thread_switch() saves them
+ * here when the thread's user sstatus.FS says Dirty, and loads the next user
+ * thread's. The TLS pointer is the user's tp, a GPR: it lives in the user
+ * frame (thread->user_regs->tp); tls/tls_pending only carry a value set before
+ * that frame was filled in (CLONE_SETTLS), applied by arch_return_to_user().
+ * Locking: [S] the thread itself, or its creator before it first runs;
+ * fp: [S] with IRQs off (the switch code reads and writes it).
  */
-/* Per-thread user state, embedded in struct thread (issue 3 adds FP/SIMD). */
 struct arch_thread {
-	uintptr_t tls;		/* [S] user thread pointer (set_tls, CLONE_SETTLS) */
+	struct riscv_fp_state fp;	/* [S] saved f0-f31/fcsr (stale while loaded and Dirty) */
+	uintptr_t tls;			/* [S] thread pointer set by arch_set_tls() */
+	bool tls_pending;		/* [S] tls not yet copied into the user frame */
+	bool user_state;		/* [S] a user thread: its FP state is switched */
 };
 
 struct arch_cpu {
@@ -67,7 +89,51 @@ struct arch_cpu {
 	int plic_ctx;			/* [I] PLIC S-mode context of this hart, -1 if none */
 	uint64_t tick_period;		/* [L] timer ticks per kernel tick, 0 = timer off */
 	uint64_t next_tick;		/* [L] absolute time of the next tick */
+	unsigned long icache_gen;	/* [L] riscv_icache_gen at this hart's last fence.i */
 };
+
+/* ---- user mode ---- */
+#define USER_TOP	_UL(0x4000000000)	/* Sv39 lower half: 256 GiB of user space */
+
+static inline bool user_mode(const struct pt_regs *r)
+{
+	return !(r->status & SR_SPP);
+}
+
+static inline long syscall_nr(const struct pt_regs *r)
+{
+	return (long)r->a7;
+}
+
+static inline unsigned long syscall_arg(const struct pt_regs *r, int i)
+{
+	return (&r->a0)[i];
+}
+
+static inline void syscall_set_return(struct pt_regs *r, long v)
+{
+	r->a0 = (unsigned long)v;
+}
+
+static inline uintptr_t regs_sp(const struct pt_regs *r)
+{
+	return r->sp;
+}
+
+static inline void regs_set_sp(struct pt_regs *r, uintptr_t sp)
+{
+	r->sp = sp;
+}
+
+/*
+ * Instruction fetches are not coherent with stores on RISC-V: a hart must
+ * run fence.i before executing code written since its last fence.i. Installing
+ * a user-executable PTE fences this hart and bumps riscv_icache_gen; every
+ * other hart fences on its next return to user mode (trap exit), so a page
+ * filled by the kernel is seen by whichever hart executes it first.
+ */
+extern unsigned long riscv_icache_gen;	/* [a] */
+void riscv_user_exec_mapped(void);
 
 /* ---- CPU identity ---- */
 static inline struct cpu *arch_this_cpu(void)
@@ -235,7 +301,9 @@ static inline void set_pte(pte_t *ptep, pte_t pte)
 	pte_t old = READ_ONCE(*ptep);
 
 	WRITE_ONCE(*ptep, pte);
-	if (pte_present(pte) && !pte_present(old))
+	if ((pte & (_PAGE_V | _PAGE_U | _PAGE_X)) == (_PAGE_V | _PAGE_U | _PAGE_X))
+		riscv_user_exec_mapped();	/* includes the sfence.vma */
+	else if (pte_present(pte) && !pte_present(old))
 		__asm__ __volatile__("sfence.vma" ::: "memory");
 	else
 		__asm__ __volatile__("fence rw, rw" ::: "memory");

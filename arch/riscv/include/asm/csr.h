@@ -9,7 +9,30 @@
 #define SR_SPIE		_UL(0x00000020)
 #define SR_SPP		_UL(0x00000100)
 #define SR_FS		_UL(0x00006000)	/* FP state: kept Off (0) in the kernel */
-#define SR_SUM		_UL(0x00040000)
+#define SR_FS_OFF	_UL(0x00000000)
+#define SR_FS_INITIAL	_UL(0x00002000)
+#define SR_FS_CLEAN	_UL(0x00004000)
+#define SR_FS_DIRTY	_UL(0x00006000)
+#define SR_SUM		_UL(0x00040000)	/* S-mode may access U pages: only inside uaccess */
+#define SR_MXR		_UL(0x00080000)
+#define SR_UXL		_UL(0x300000000)
+#define SR_UXL_64	_UL(0x200000000)	/* U-mode XLEN = 64 */
+#define SR_SD		(_UL(1) << 63)
+
+/* scause exception codes */
+#define EXC_INST_MISALIGNED	0
+#define EXC_INST_ACCESS		1
+#define EXC_ILLEGAL_INST	2
+#define EXC_BREAKPOINT		3
+#define EXC_LOAD_MISALIGNED	4
+#define EXC_LOAD_ACCESS		5
+#define EXC_STORE_MISALIGNED	6
+#define EXC_STORE_ACCESS	7
+#define EXC_ECALL_U		8
+#define EXC_ECALL_S		9
+#define EXC_INST_PAGE_FAULT	12
+#define EXC_LOAD_PAGE_FAULT	13
+#define EXC_STORE_PAGE_FAULT	15
 
 /* sie / sip bits and scause interrupt codes */
 #define IRQ_S_SOFT	1

@@ -52,6 +52,7 @@ void riscv_boot_fail(const char *fmt, ...) __printf(1, 2) __noreturn;
 
 /* mmu.c */
 void riscv_paging_init(const struct boot_info *bi);
+void riscv_kernel_root_freeze(void);
 
 /* console.c */
 void riscv_console_init(void);
@@ -63,6 +64,20 @@ void plic_handle_irq(struct pt_regs *regs);
 
 /* timer.c */
 void riscv_timer_interrupt(void);
+
+/* fpu.S, uaccess.S, entry.S */
+struct riscv_fp_state;
+void riscv_fp_save(struct riscv_fp_state *st);
+void riscv_fp_load(const struct riscv_fp_state *st);
+size_t riscv_copy_user(void *dst, const void *src, size_t n);
+size_t riscv_clear_user(void *udst, size_t n);
+void riscv_ret_to_user(struct pt_regs *regs) __noreturn;
+
+/* user.c */
+void riscv_fp_flush_current(void);	/* current's live FP registers -> its arch_thread */
+void riscv_fp_load_current(const struct riscv_fp_state *st); /* ... and back, from st */
+void riscv_prepare_return(struct pt_regs *regs);
+bool riscv_in_uaccess(const struct pt_regs *regs);
 
 /* smp.c */
 void riscv_boot_main(unsigned long hartid, phys_addr_t dtb_pa, phys_addr_t load_pa) __noreturn;
