@@ -72,7 +72,7 @@ $(B)/kernel.elf: $(OBJS) $(LDSCRIPT)
 deps:
 	@tools/deps.sh
 
-run: deps $(KERNEL_IMAGE)
+run: deps $(KERNEL_IMAGE) $(B)/initrd.cpio
 	tools/qemu-run $(ARCH) -c $(CPUS) -m $(MEM) -a "$(CMDLINE)" -i
 
 # 'make test' runs every architecture; 'make test ARCH=...' only that one.
@@ -85,10 +85,10 @@ test: deps
 	@tools/test-all.sh $(TEST_ARCHS)
 
 # Used by tools/test-all.sh: build and test one architecture.
-test-one: $(KERNEL_IMAGE)
+test-one: $(KERNEL_IMAGE) $(B)/initrd.cpio
 	@tools/test-arch.sh $(ARCH)
 
-gdb: deps $(KERNEL_IMAGE)
+gdb: deps $(KERNEL_IMAGE) $(B)/initrd.cpio
 	tools/gdb/run-gdb.sh $(ARCH)
 
 gdb-check: $(KERNEL_IMAGE)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test-arch.sh ARCH - the QEMU test suite of one architecture (called by 'make test').
-# Boots with 4 CPUs and runs the in-kernel tests, then the scripted gdb check.
+# Boots with 4 CPUs and runs the in-kernel tests, then the user test suite as init
+# (/tests/usertests from the initramfs), then the scripted gdb check.
 # Writes "PASSED FAILED" to build/ARCH/test-results and prints "ARCH: N passed, N failed".
 set -uo pipefail
 ARCH=$1
@@ -34,6 +35,26 @@ run_ktests() {
 	else fail "QEMU exit status $rc although every test passed"; fi
 }
 
+run_usertests() {
+	local log="$B/usertests.log" rc line
+	echo "== $ARCH: booting /tests/usertests as init with $CPUS CPUs (log: ${log#$TOP/})"
+	"$TOP/tools/qemu-run" "$ARCH" -c "$CPUS" -m 128M -a "init=/tests/usertests" \
+		-t "${USERTESTS_TIMEOUT:-900}" -l "$log"
+	rc=$?
+	grep -aE "^(FAIL|  FAIL)|usertests: .*FAIL" "$log" | sed 's/^/       /'
+	line=$(grep -aoE "usertests: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+	if [ -z "$line" ]; then
+		fail "the user tests did not finish (exit status $rc)"
+		grep -q "Kernel panic" "$log" && "$TOP/tools/symbolize" "$ARCH" "$log" | tail -40
+		return
+	fi
+	set -- $line
+	passed=$((passed + $2)); failed=$((failed + $4))
+	echo "  usertests: $2 passed, $4 failed"
+	if [ "$rc" = "$4" ] || { [ "$4" != 0 ] && [ "$rc" != 0 ]; }; then ok "init's exit status reached QEMU ($rc)"
+	else fail "QEMU exit status $rc does not match usertests' $4 failures"; fi
+}
+
 run_gdb_check() {
 	echo "== $ARCH: scripted gdb session"
 	if "$TOP/tools/gdb/check.sh" "$ARCH"; then ok "gdb: breakpoint in do_irq, backtrace reaches $TRAP_ENTRY_SYMBOL"
@@ -41,6 +62,7 @@ run_gdb_check() {
 }
 
 run_ktests
+run_usertests
 run_gdb_check
 echo "$passed $failed" > "$B/test-results"
 echo "$ARCH: $passed passed, $failed failed"
