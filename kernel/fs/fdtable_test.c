@@ -7,7 +7,7 @@ static struct inode test_inode;
 static struct file *new_test_file(void)
 {
 	if (!test_inode.i_mode)
-		inode_init(&test_inode, S_IFREG | 0644);
+		inode_init(&test_inode, &anon_sb, S_IFREG | 0644);
 	return alloc_file(&test_inode, O_RDONLY, &ramfs_file_operations);
 }
 

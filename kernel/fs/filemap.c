@@ -37,15 +37,18 @@ static bool have_pages(struct inode *inode)
 /* Make the slot array on first use; false without memory. Sleeps: no. */
 static bool inode_pages(struct inode *inode)
 {
+	unsigned long n;
 	struct page **slots;
 	bool ret;
 
 	if (have_pages(inode))
 		return true;
-	slots = kcalloc(inode_nr_pages(inode), sizeof(*slots));
+	n = inode_nr_pages(inode);
+	slots = kcalloc(n ? n : 1, sizeof(*slots));
 	spin_lock(&inode->i_pages_lock);
 	if (!inode->i_pages && slots) {
 		inode->i_pages = slots;
+		inode->i_npages_slots = n;
 		slots = NULL;
 	}
 	ret = inode->i_pages != NULL;
@@ -60,7 +63,7 @@ static struct page *find_get_page(struct inode *inode, unsigned long index)
 	struct page *page = NULL;
 
 	spin_lock(&inode->i_pages_lock);
-	if (inode->i_pages)
+	if (inode->i_pages && index < inode->i_npages_slots)
 		page = inode->i_pages[index];
 	if (page)
 		get_page(page);
@@ -68,19 +71,19 @@ static struct page *find_get_page(struct inode *inode, unsigned long index)
 	return page;
 }
 
-/* A new page holding bytes [index * PAGE_SIZE, +PAGE_SIZE) of the file. */
-static struct page *read_cache_page(const struct inode *inode, unsigned long index)
+/* A new page holding bytes [index * PAGE_SIZE, +PAGE_SIZE) of the file,
+ * filled by the file system's ->readpage (which may sleep on the disk). */
+static struct page *read_cache_page(struct inode *inode, unsigned long index, bool *ioerr)
 {
 	struct page *page = alloc_pages(0);
-	loff_t off = (loff_t)index << PAGE_SHIFT;
-	size_t n = MIN(PAGE_SIZE, (size_t)(inode->i_size - off));
-	char *va;
 
 	if (!page)
 		return NULL;
-	va = page_address(page);
-	memcpy(va, (const char *)inode->i_data + off, n);
-	memset(va + n, 0, PAGE_SIZE - n);
+	if (inode->i_op->readpage(inode, page_address(page), index)) {
+		__free_pages(page, 0);
+		*ioerr = true;
+		return NULL;
+	}
 	return page;
 }
 
@@ -88,18 +91,26 @@ struct page *filemap_get_page(struct inode *inode, unsigned long index, bool *oo
 {
 	struct page *page, *fresh;
 
+	bool ioerr = false;
+
 	*oom = false;
-	if (!S_ISREG(inode->i_mode) || index >= inode_nr_pages(inode))
+	if (!S_ISREG(inode->i_mode) || !inode->i_op || !inode->i_op->readpage ||
+	    index >= inode_nr_pages(inode))
 		return NULL;
 	page = find_get_page(inode, index);
 	if (page)
 		return page;
-	fresh = inode_pages(inode) ? read_cache_page(inode, index) : NULL;
+	fresh = inode_pages(inode) ? read_cache_page(inode, index, &ioerr) : NULL;
 	if (!fresh) {
-		*oom = true;
+		*oom = !ioerr;
 		return NULL;
 	}
 	spin_lock(&inode->i_pages_lock);
+	if (!inode->i_pages || index >= inode->i_npages_slots) {
+		spin_unlock(&inode->i_pages_lock);	/* truncated meanwhile */
+		__free_pages(fresh, 0);
+		return NULL;
+	}
 	page = inode->i_pages[index];
 	if (!page) {
 		inode->i_pages[index] = page = fresh;	/* the cache's reference */
@@ -155,11 +166,13 @@ int call_mmap(struct file *file, struct vm_area_struct *vma)
 
 void truncate_inode_pages(struct inode *inode)
 {
-	unsigned long n = inode_nr_pages(inode);
+	unsigned long n;
 	struct page **slots;
 
 	spin_lock(&inode->i_pages_lock);
 	slots = inode->i_pages;
+	n = inode->i_npages_slots;
+	inode->i_npages_slots = 0;
 	inode->i_pages = NULL;
 	inode->i_nrpages = 0;
 	spin_unlock(&inode->i_pages_lock);

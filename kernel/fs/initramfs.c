@@ -34,7 +34,7 @@ struct cpio_reader {
 	const char *buf;
 	size_t len;
 	size_t off;		/* start of the current entry */
-	struct inode *root;
+	struct dentry *root;
 	unsigned int added;
 };
 
@@ -97,14 +97,14 @@ static size_t next_component(const char **p)
 	return (size_t)(e - s);
 }
 
-static bool is_dot(const char *s, size_t n)
+/* A child already in the tree (the tree is pinned: no reference is kept). */
+static struct dentry *ramfs_child(struct dentry *dir, const char *name, size_t len)
 {
-	return n == 1 && s[0] == '.';
-}
+	struct dentry *d = d_lookup(dir, name, len);
 
-static bool is_dotdot(const char *s, size_t n)
-{
-	return n == 2 && s[0] == '.' && s[1] == '.';
+	if (d)
+		dput(d);
+	return d;
 }
 
 /*
@@ -113,10 +113,10 @@ static bool is_dotdot(const char *s, size_t n)
  * "." components are ignored ("./bin" is "bin"); ".." is refused: an archive
  * must not reach outside its tree.
  */
-static struct inode *cpio_parent(struct inode *root, const char *name, const char **last,
-				 size_t *len, const char **why)
+static struct dentry *cpio_parent(struct dentry *root, const char *name, const char **last,
+				  size_t *len, const char **why)
 {
-	struct inode *dir = root;
+	struct dentry *dir = root;
 	const char *p = name;
 	size_t n;
 
@@ -133,8 +133,8 @@ static struct inode *cpio_parent(struct inode *root, const char *name, const cha
 		if (is_dot(c, n))
 			continue;
 		if (*last) {
-			dir = inode_lookup_child(dir, *last, *len);
-			if (!dir || !S_ISDIR(dir->i_mode))
+			dir = ramfs_child(dir, *last, *len);
+			if (!dir || !S_ISDIR(dir->d_inode->i_mode))
 				return *why = "its directory is not in the archive before it", NULL;
 		}
 		*last = c;
@@ -167,7 +167,8 @@ static void cpio_add(struct cpio_reader *r, const char *name, const struct cpio_
 		     const void *data)
 {
 	const char *last, *why = NULL;
-	struct inode *dir, *inode;
+	struct dentry *dir, *dentry;
+	struct inode *inode;
 	size_t len;
 
 	if (!cpio_type_ok((umode_t)h->mode))
@@ -177,17 +178,18 @@ static void cpio_add(struct cpio_reader *r, const char *name, const struct cpio_
 		return cpio_skip(name, why);
 	if (!last) {			/* "." or "/": the root itself */
 		if (S_ISDIR(h->mode))
-			r->root->i_mode = (umode_t)h->mode, r->added++;
+			r->root->d_inode->i_mode = (umode_t)h->mode, r->added++;
 		return;
 	}
-	inode = inode_lookup_child(dir, last, len);
+	dentry = ramfs_child(dir, last, len);
+	inode = dentry ? dentry->d_inode : NULL;
 	if (inode && (inode->i_mode & S_IFMT) != (h->mode & S_IFMT))
 		return cpio_skip(name, "a duplicate of another type");
-	if (!inode)
-		inode = inode_create(dir, last, len, (umode_t)h->mode);
-	if (!inode)
+	if (!dentry)
+		dentry = ramfs_create(dir, last, len, (umode_t)h->mode);
+	if (!dentry)
 		return cpio_skip(name, "out of memory");
-	cpio_set_attrs(inode, h, data);
+	cpio_set_attrs(dentry->d_inode, h, data);
 	r->added++;
 }
 
@@ -226,7 +228,7 @@ static int cpio_next(struct cpio_reader *r)
 	return 1;
 }
 
-int unpack_cpio(struct inode *root, const void *buf, size_t len, unsigned int *added)
+int unpack_cpio(struct dentry *root, const void *buf, size_t len, unsigned int *added)
 {
 	struct cpio_reader r = { .buf = buf, .len = len, .root = root };
 	int ret;
@@ -237,6 +239,17 @@ int unpack_cpio(struct inode *root, const void *buf, size_t len, unsigned int *a
 	return ret;
 }
 
+static struct dentry *boot_root;	/* [I] made by the first caller (boot, one thread) */
+
+struct dentry *initramfs_root(void)
+{
+	if (!boot_root)
+		boot_root = ramfs_new_tree();
+	if (!boot_root)
+		panic("initramfs: no memory for the root directory");
+	return boot_root;
+}
+
 void initramfs_init(const struct boot_info *bi)
 {
 	static bool done;
@@ -245,12 +258,13 @@ void initramfs_init(const struct boot_info *bi)
 	if (WARN_ON(done))
 		return;
 	done = true;
+	initramfs_root();
 	if (!bi->initrd_base || !bi->initrd_size) {
 		printk("initramfs: no initrd, the root directory is empty (build one with "
 		       "'make initrd' and boot with it)\n");
 		return;
 	}
-	if (unpack_cpio(vfs_root(), __va(bi->initrd_base), bi->initrd_size, &added) == 0)
+	if (unpack_cpio(initramfs_root(), __va(bi->initrd_base), bi->initrd_size, &added) == 0)
 		printk("initramfs: %u entries from %llu bytes at 0x%llx\n", added,
 		       (unsigned long long)bi->initrd_size, (unsigned long long)bi->initrd_base);
 }

@@ -83,26 +83,48 @@ static bool cb_init(struct cpio_builder *b)
 }
 
 /* Unpack into a new tree; NULL only without memory. */
-static struct inode *unpack(struct cpio_builder *b, size_t len, int *ret, unsigned int *added)
+static struct dentry *unpack(struct cpio_builder *b, size_t len, int *ret, unsigned int *added)
 {
-	struct inode *root = new_dir_inode(0755);
+	struct dentry *root = ramfs_new_tree();
 
 	if (root)
 		*ret = unpack_cpio(root, b->buf, len, added);
 	return root;
 }
 
-static struct inode *lookup(struct inode *root, const char *path)
+/* The tree is pinned: a looked-up dentry stays valid after its reference is dropped. */
+static struct dentry *dlookup(struct dentry *root, const char *path)
 {
-	struct inode *inode = NULL;
+	struct dentry *d = NULL;
 
-	return path_lookupat(root, root, path, &inode, NULL) ? NULL : inode;
+	if (path_lookupat(root, root, path, &d, NULL))
+		return NULL;
+	dput(d);
+	return d;
+}
+
+static struct inode *lookup(struct dentry *root, const char *path)
+{
+	struct dentry *d = dlookup(root, path);
+
+	return d ? d->d_inode : NULL;
+}
+
+static unsigned int nr_children(struct dentry *dir)
+{
+	struct dentry *d;
+	unsigned int n = 0;
+
+	list_for_each_entry(d, &dir->d_subdirs, d_child)
+		n++;
+	return n;
 }
 
 KTEST(cpio_good_archive)
 {
 	struct cpio_builder b;
-	struct inode *root, *hello_ino, *con;
+	struct dentry *root;
+	struct inode *hello_ino, *con;
 	unsigned int added = 0;
 	int ret = -1;
 
@@ -113,15 +135,15 @@ KTEST(cpio_good_archive)
 	KT_ASSERT(t, root);
 	KT_EXPECT_EQ(t, ret, 0);
 	KT_EXPECT_EQ(t, added, 8);
-	KT_EXPECT_EQ(t, root->i_nr_children, 4);
+	KT_EXPECT_EQ(t, nr_children(root), 4);
 	hello_ino = lookup(root, "/bin/hello");
 	KT_EXPECT(t, hello_ino && S_ISREG(hello_ino->i_mode) && hello_ino->i_size == 13 &&
 		  !memcmp(hello_ino->i_data, hello, 13) && hello_ino->i_mtime == 1000);
 	KT_EXPECT(t, lookup(root, "/etc/rc") && lookup(root, "/etc/rc")->i_size == 8);
 	con = lookup(root, "/dev/console");
 	KT_EXPECT(t, con && S_ISCHR(con->i_mode) && con->i_rdev == MKDEV(5, 1));
-	KT_EXPECT(t, lookup(root, "/bin")->i_nlink == 2 && root->i_nlink == 6);
-	inode_free_tree(root);
+	KT_EXPECT(t, lookup(root, "/bin")->i_nlink == 2 && root->d_inode->i_nlink == 6);
+	ramfs_free_tree(root);
 	kfree(b.buf);
 }
 
@@ -138,12 +160,12 @@ KTEST(cpio_truncated)
 		size_t len = i < ARRAY_SIZE(cuts) ? cuts[i] : b.len - 4;	/* last: inside the trailer */
 		unsigned int added = 0;
 		int ret = 0;
-		struct inode *root = unpack(&b, len, &ret, &added);
+		struct dentry *root = unpack(&b, len, &ret, &added);
 
 		KT_ASSERT(t, root);
 		KT_EXPECT_EQ(t, ret, -EINVAL);
 		KT_EXPECT(t, added <= 8);
-		inode_free_tree(root);
+		ramfs_free_tree(root);
 	}
 	kfree(b.buf);
 }
@@ -152,7 +174,7 @@ KTEST(cpio_bad_headers)
 {
 	struct cpio_builder b;
 	unsigned int added = 0;
-	struct inode *root;
+	struct dentry *root;
 	int ret = 0;
 
 	KT_ASSERT(t, cb_init(&b));
@@ -161,8 +183,8 @@ KTEST(cpio_bad_headers)
 	b.buf[0] = 'X';
 	root = unpack(&b, b.len, &ret, &added);
 	KT_ASSERT(t, root);
-	KT_EXPECT(t, ret == -EINVAL && added == 0 && root->i_nr_children == 0);
-	inode_free_tree(root);
+	KT_EXPECT(t, ret == -EINVAL && added == 0 && nr_children(root) == 0);
+	ramfs_free_tree(root);
 	/* A good entry, then one whose file size runs past the end. */
 	b.len = 0;
 	cb_dir(&b, "bin");
@@ -171,7 +193,7 @@ KTEST(cpio_bad_headers)
 	root = unpack(&b, b.len, &ret, &added);
 	KT_ASSERT(t, root);
 	KT_EXPECT(t, ret == -EINVAL && added == 1 && lookup(root, "/bin") && !lookup(root, "/bin/big"));
-	inode_free_tree(root);
+	ramfs_free_tree(root);
 	/* Name size past the end; then a name whose NUL is not where its size says. */
 	for (int i = 0; i < 2; i++) {
 		b.len = 0;
@@ -180,7 +202,7 @@ KTEST(cpio_bad_headers)
 		root = unpack(&b, b.len, &ret, &added);
 		KT_ASSERT(t, root);
 		KT_EXPECT(t, ret == -EINVAL && added == 0);
-		inode_free_tree(root);
+		ramfs_free_tree(root);
 	}
 	/* A header field that is not hex. */
 	b.len = 0;
@@ -189,7 +211,7 @@ KTEST(cpio_bad_headers)
 	root = unpack(&b, b.len, &ret, &added);
 	KT_ASSERT(t, root);
 	KT_EXPECT(t, ret == -EINVAL && added == 0);
-	inode_free_tree(root);
+	ramfs_free_tree(root);
 	kfree(b.buf);
 }
 
@@ -198,7 +220,8 @@ KTEST(cpio_hostile_names_and_duplicates)
 {
 	struct cpio_builder b;
 	unsigned int added = 0;
-	struct inode *root, *f;
+	struct dentry *root;
+	struct inode *f;
 	int ret = -1;
 
 	KT_ASSERT(t, cb_init(&b));
@@ -216,17 +239,17 @@ KTEST(cpio_hostile_names_and_duplicates)
 	KT_ASSERT(t, root);
 	KT_EXPECT_EQ(t, ret, 0);
 	KT_EXPECT_EQ(t, added, 4);		/* bin, dup twice, ok */
-	KT_EXPECT_EQ(t, root->i_nr_children, 1);
+	KT_EXPECT_EQ(t, nr_children(root), 1);
 	KT_EXPECT(t, S_ISDIR(lookup(root, "/bin")->i_mode));
-	KT_EXPECT_EQ(t, lookup(root, "/bin")->i_nr_children, 2);
+	KT_EXPECT_EQ(t, nr_children(dlookup(root, "/bin")), 2);
 	f = lookup(root, "/bin/dup");
 	KT_EXPECT(t, f && f->i_size == 6 && !memcmp(f->i_data, "second", 6));
 	KT_EXPECT(t, lookup(root, "/bin/ok") && !lookup(root, "/bin/link"));
-	inode_free_tree(root);
+	ramfs_free_tree(root);
 	kfree(b.buf);
 }
 
-static struct inode *good_tree(struct cpio_builder *b)
+static struct dentry *good_tree(struct cpio_builder *b)
 {
 	unsigned int added;
 	int ret;
@@ -238,30 +261,47 @@ static struct inode *good_tree(struct cpio_builder *b)
 	return unpack(b, b->len, &ret, &added);
 }
 
-static int lookup_err(struct inode *root, struct inode *cwd, const char *path, bool *parent)
+static int lookup_err(struct dentry *root, struct dentry *cwd, const char *path, bool *parent)
 {
-	struct inode *inode;
+	struct dentry *d;
+	int err = path_lookupat(root, cwd, path, &d, parent);
 
-	return path_lookupat(root, cwd, path, &inode, parent);
+	if (!err)
+		dput(d);
+	return err;
+}
+
+/* Relative lookup from cwd: the inode, or NULL. */
+static struct inode *lookup_at(struct dentry *root, struct dentry *cwd, const char *path)
+{
+	struct dentry *d;
+
+	if (path_lookupat(root, cwd, path, &d, NULL))
+		return NULL;
+	dput(d);
+	return d->d_inode;
 }
 
 KTEST(path_lookup)
 {
 	struct cpio_builder b;
-	struct inode *root = good_tree(&b), *bin, *inode;
+	struct dentry *root = good_tree(&b), *bin;
+	struct inode *inode;
 	char *longpath, buf[16];
 	bool parent;
 
 	KT_ASSERT(t, root);
-	bin = lookup(root, "/bin");
+	bin = dlookup(root, "/bin");
 	KT_ASSERT(t, bin);
-	KT_EXPECT(t, lookup(root, "/") == root && lookup(root, "//") == root);
-	KT_EXPECT(t, lookup(root, "/..") == root && lookup(root, "/bin/..") == root);
+	KT_EXPECT(t, dlookup(root, "/") == root && dlookup(root, "//") == root);
+	KT_EXPECT(t, dlookup(root, "/..") == root && dlookup(root, "/bin/..") == root);
 	KT_EXPECT(t, lookup(root, "//bin///hello") == lookup(root, "/bin/hello"));
-	KT_EXPECT(t, lookup(root, "./bin/./") == bin && lookup(root, "bin/") == bin);
-	KT_EXPECT(t, path_lookupat(root, bin, "hello", &inode, NULL) == 0 && inode->i_size == 13);
-	KT_EXPECT(t, path_lookupat(root, bin, "../etc/rc", &inode, NULL) == 0 && inode->i_size == 8);
-	KT_EXPECT(t, path_lookupat(root, bin, ".", &inode, NULL) == 0 && inode == bin);
+	KT_EXPECT(t, dlookup(root, "./bin/./") == bin && dlookup(root, "bin/") == bin);
+	inode = lookup_at(root, bin, "hello");
+	KT_EXPECT(t, inode && inode->i_size == 13);
+	inode = lookup_at(root, bin, "../etc/rc");
+	KT_EXPECT(t, inode && inode->i_size == 8);
+	KT_EXPECT(t, lookup_at(root, bin, ".") == bin->d_inode);
 	KT_EXPECT_EQ(t, lookup_err(root, root, "/bin/hello/", NULL), -ENOTDIR);
 	KT_EXPECT_EQ(t, lookup_err(root, root, "/bin/hello/x", NULL), -ENOTDIR);
 	KT_EXPECT_EQ(t, lookup_err(root, root, "/nope", &parent), -ENOENT);
@@ -280,16 +320,16 @@ KTEST(path_lookup)
 	longpath[PATH_MAX] = '\0';		/* 4096 bytes: one too many */
 	KT_EXPECT_EQ(t, lookup_err(root, root, longpath, NULL), -ENAMETOOLONG);
 	kfree(longpath);
-	KT_EXPECT_EQ(t, inode_path(root, bin, buf, sizeof(buf)), 5);
+	KT_EXPECT_EQ(t, dentry_path(root, bin, buf, sizeof(buf)), 5);
 	KT_EXPECT(t, !strcmp(buf, "/bin"));
-	KT_EXPECT_EQ(t, inode_path(root, root, buf, sizeof(buf)), 2);
+	KT_EXPECT_EQ(t, dentry_path(root, root, buf, sizeof(buf)), 2);
 	KT_EXPECT(t, !strcmp(buf, "/"));
-	KT_EXPECT_EQ(t, inode_path(root, bin, buf, 4), -ERANGE);
-	inode_free_tree(root);
+	KT_EXPECT_EQ(t, dentry_path(root, bin, buf, 4), -ERANGE);
+	ramfs_free_tree(root);
 	kfree(b.buf);
 }
 
-static int open_err(struct inode *root, const char *path, int flags)
+static int open_err(struct dentry *root, const char *path, int flags)
 {
 	struct file *file;
 	int err = vfs_open_at(root, root, path, flags, 0644, &file);
@@ -302,7 +342,7 @@ static int open_err(struct inode *root, const char *path, int flags)
 KTEST(vfs_open_rules_and_read)
 {
 	struct cpio_builder b;
-	struct inode *root = good_tree(&b);
+	struct dentry *root = good_tree(&b);
 	struct file *file;
 	char buf[32];
 	loff_t pos = 7;
@@ -335,14 +375,14 @@ KTEST(vfs_open_rules_and_read)
 		KT_EXPECT_EQ(t, vfs_write(file, &it), -EBADF);
 	}
 	fput(file);
-	inode_free_tree(root);
+	ramfs_free_tree(root);
 	kfree(b.buf);
 }
 
 KTEST(getdents64_records)
 {
 	struct cpio_builder b;
-	struct inode *root = good_tree(&b);
+	struct dentry *root = good_tree(&b);
 	const char *want[] = { ".", "..", "bin", "etc", "dev", "tests" };
 	struct linux_dirent64 *d;
 	struct file *dir;
@@ -373,7 +413,7 @@ KTEST(getdents64_records)
 	iov_iter_init(&it, false, buf, sizeof(buf));
 	KT_EXPECT(t, vfs_getdents64(dir, &it) > 0);
 	fput(dir);
-	inode_free_tree(root);
+	ramfs_free_tree(root);
 	kfree(b.buf);
 }
 
@@ -383,7 +423,8 @@ KTEST(page_cache_sharing)
 	struct cpio_builder b;
 	size_t size = 2 * PAGE_SIZE + 100;
 	char *data = kmalloc(size);
-	struct inode *root, *f;
+	struct dentry *root;
+	struct inode *f;
 	struct page *p0, *p0b, *p2;
 	unsigned int added;
 	int ret, base;
@@ -439,7 +480,7 @@ KTEST(page_cache_sharing)
 	__free_pages(p0b, 0);
 	KT_EXPECT_EQ(t, page_count(p2), 2);
 	__free_pages(p2, 0);
-	inode_free_tree(root);			/* frees the cached pages */
+	ramfs_free_tree(root);			/* frees the cached pages */
 	kfree(b.buf);
 	kfree(data);
 }
@@ -447,12 +488,13 @@ KTEST(page_cache_sharing)
 /* The boot tree, when the kernel was booted with tools/mkinitramfs's archive. */
 KTEST(initramfs_boot_tree)
 {
-	struct inode *root = vfs_root(), *con, *init;
+	struct dentry *root = initramfs_root();
+	struct inode *con, *init;
 	char magic[4];
 	struct file *f;
 	loff_t pos = 0;
 
-	if (list_empty(&root->i_children)) {
+	if (list_empty(&root->d_subdirs)) {
 		printk("ktest: initramfs_boot_tree: no initrd at boot, nothing to check\n");
 		return;
 	}
@@ -460,7 +502,7 @@ KTEST(initramfs_boot_tree)
 	KT_EXPECT(t, con && S_ISCHR(con->i_mode) && con->i_rdev == MKDEV(TTYAUX_MAJOR, 1));
 	init = lookup(root, "/bin/init");
 	KT_ASSERT(t, init && S_ISREG(init->i_mode) && init->i_size > 64);
-	KT_ASSERT(t, vfs_open("/bin/init", O_RDONLY, 0, &f) == 0);
+	KT_ASSERT(t, vfs_open_at(root, root, "/bin/init", O_RDONLY, 0, &f) == 0);
 	KT_EXPECT_EQ(t, kernel_read(f, magic, 4, &pos), 4);
 	KT_EXPECT(t, !memcmp(magic, "\177ELF", 4));
 	fput(f);

@@ -1,20 +1,28 @@
 /*
- * namei.c - from a path to an inode, and from a directory back to its path.
+ * namei.c - from a path to a dentry, and the calls that change names:
+ * link, unlink, mkdir, rmdir, rename, truncate; getcwd.
  *
  * A path is split at '/' (any number of them); an absolute path starts at
  * the root, a relative one at the cwd. "." stays, ".." goes to the parent
- * (the root's parent is the root). Every component but the last must be a
- * directory (-ENOTDIR); a trailing slash asks for a directory too. No locks:
- * the tree does not change once built (<fs.h>).
+ * (out of a mounted file system to its mount point; the root's parent is the
+ * root). Every component but the last must be a directory (-ENOTDIR); a
+ * trailing slash asks for a directory too.
+ *
+ * Each step holds a reference on the dentry it stands on. A name not in the
+ * dcache is looked up by the file system under the directory's i_rwsem
+ * (taken for writing: the lookup adds a dentry), and so is every change of a
+ * directory; rename also takes the super block's s_rename_mutex and both
+ * directories. Lock order: s_rename_mutex -> i_rwsem (any order between two
+ * directories: only renames take two, one at a time) -> s_iget_mutex ->
+ * buffers -> dcache_lock / s_inode_lock.
  */
 #include "internal.h"
 #include <slab.h>
 #include <string.h>
 
-/* Where the walk is: the directory reached and the component being looked at. */
 struct nameidata {
-	struct inode *root;
-	struct inode *inode;
+	struct dentry *root;
+	struct dentry *dentry;	/* where the walk is (a reference) */
 	const char *name;	/* current component */
 	size_t len;
 };
@@ -34,22 +42,75 @@ static bool next_component(struct nameidata *nd, const char **p)
 	return nd->len != 0;
 }
 
-/* Step from nd->inode (a directory) into the component; -ENOENT if missing. */
+/*
+ * The child name of dir, asking the file system when it is not cached: a
+ * positive dentry, or (want_negative) a negative one for a create, with a
+ * reference; -ENOENT, -EIO. Locks: dir's i_rwsem for writing.
+ */
+struct dentry *lookup_one_locked(struct dentry *dir, const char *name, size_t len,
+				 bool want_negative)
+{
+	struct inode *dinode = dir->d_inode, *inode;
+	struct dentry *child = d_lookup(dir, name, len);
+	int err;
+
+	rwsem_assert_held_write(&dinode->i_rwsem);
+	if (child)
+		return child;
+	if (dir->d_flags & DCACHE_UNHASHED)
+		return ERR_PTR(-ENOENT);	/* the directory was removed */
+	child = d_alloc(dir, name, len);
+	if (!child)
+		return ERR_PTR(-ENOMEM);
+	inode = dinode->i_op && dinode->i_op->lookup ? dinode->i_op->lookup(dinode, child) : NULL;
+	if (IS_ERR(inode)) {
+		dput(child);
+		return ERR_PTR(PTR_ERR(inode));
+	}
+	if (!inode) {
+		if (want_negative)
+			return child;
+		dput(child);
+		return ERR_PTR(-ENOENT);
+	}
+	err = d_splice_dir(child, inode);
+	if (err) {
+		iput(inode);
+		dput(child);
+		return ERR_PTR(err);
+	}
+	return child;
+}
+
+static struct dentry *lookup_slow(struct dentry *dir, const char *name, size_t len)
+{
+	struct dentry *child;
+
+	down_write(&dir->d_inode->i_rwsem);
+	child = lookup_one_locked(dir, name, len, false);
+	up_write(&dir->d_inode->i_rwsem);
+	return child;
+}
+
+/* Step from nd->dentry (a directory) into the component. */
 static int walk_component(struct nameidata *nd)
 {
-	struct inode *next;
+	struct dentry *next;
 
-	if (nd->len == 1 && nd->name[0] == '.')
+	if (is_dot(nd->name, nd->len))
 		return 0;
-	if (nd->len == 2 && nd->name[0] == '.' && nd->name[1] == '.') {
-		if (nd->inode != nd->root)
-			nd->inode = nd->inode->i_parent;
-		return 0;
+	if (is_dotdot(nd->name, nd->len)) {
+		next = follow_dotdot(nd->dentry, nd->root);
+	} else {
+		next = d_lookup(nd->dentry, nd->name, nd->len);
+		if (!next)
+			next = lookup_slow(nd->dentry, nd->name, nd->len);
+		if (IS_ERR(next))
+			return (int)PTR_ERR(next);
+		next = follow_mount(next);
 	}
-	next = inode_lookup_child(nd->inode, nd->name, nd->len);
-	if (!next)
-		return -ENOENT;
-	nd->inode = next;
+	dput(nd->dentry);
+	nd->dentry = next;
 	return 0;
 }
 
@@ -61,54 +122,124 @@ static bool at_last(const char *p)
 	return *p == '\0';
 }
 
-int path_lookupat(struct inode *root, struct inode *cwd, const char *path,
-		  struct inode **out, bool *parent_found)
+static int check_path(const char *path, size_t *plen)
 {
-	struct nameidata nd = { .root = root, .inode = path[0] == '/' ? root : cwd };
-	size_t plen = strnlen(path, PATH_MAX);
+	*plen = strnlen(path, PATH_MAX);
+	if (*plen == 0)
+		return -ENOENT;
+	if (*plen == PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static void nd_init(struct nameidata *nd, struct dentry *root, struct dentry *cwd, const char *path)
+{
+	nd->root = root;
+	nd->dentry = follow_mount(dget(path[0] == '/' ? root : cwd));
+}
+
+int path_lookupat(struct dentry *root, struct dentry *cwd, const char *path,
+		  struct dentry **out, bool *parent_found)
+{
+	struct nameidata nd;
 	const char *p = path;
-	int err;
+	size_t plen;
+	int err = check_path(path, &plen);
 
 	if (parent_found)
 		*parent_found = false;
-	if (plen == 0)
-		return -ENOENT;
-	if (plen == PATH_MAX)
-		return -ENAMETOOLONG;
+	if (err)
+		return err;
+	nd_init(&nd, root, cwd, path);
 	while (next_component(&nd, &p)) {
 		if (nd.len > NAME_MAX)
-			return -ENAMETOOLONG;
-		if (!S_ISDIR(nd.inode->i_mode))
-			return -ENOTDIR;
-		err = walk_component(&nd);
+			err = -ENAMETOOLONG;
+		else if (!S_ISDIR(nd.dentry->d_inode->i_mode))
+			err = -ENOTDIR;
+		else
+			err = walk_component(&nd);
 		if (err) {
-			if (parent_found && at_last(p))
+			if (err == -ENOENT && parent_found && at_last(p))
 				*parent_found = true;
+			dput(nd.dentry);
 			return err;
 		}
 	}
-	if (path[plen - 1] == '/' && !S_ISDIR(nd.inode->i_mode))
+	if (path[plen - 1] == '/' && !S_ISDIR(nd.dentry->d_inode->i_mode)) {
+		dput(nd.dentry);
 		return -ENOTDIR;
-	*out = nd.inode;
+	}
+	*out = nd.dentry;
+	return 0;
+}
+
+/*
+ * Walk to the directory of the last component: *parent (a reference) and the
+ * component in *last and *len (len 0 when the path is "/"; "." and ".." are
+ * returned as they are for the caller to refuse). *trailing: the path ends
+ * with a slash.
+ */
+int path_parentat(struct dentry *root, struct dentry *cwd, const char *path,
+		  struct dentry **parent, const char **last, size_t *len, bool *trailing)
+{
+	struct nameidata nd;
+	const char *p = path;
+	size_t plen;
+	int err = check_path(path, &plen);
+
+	if (err)
+		return err;
+	nd_init(&nd, root, cwd, path);
+	*last = NULL;
+	*len = 0;
+	while (next_component(&nd, &p)) {
+		if (nd.len > NAME_MAX) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		if (!S_ISDIR(nd.dentry->d_inode->i_mode)) {
+			err = -ENOTDIR;
+			break;
+		}
+		if (at_last(p)) {
+			*last = nd.name;
+			*len = nd.len;
+			break;
+		}
+		err = walk_component(&nd);
+		if (err)
+			break;
+	}
+	if (err) {
+		dput(nd.dentry);
+		return err;
+	}
+	*trailing = path[plen - 1] == '/';
+	*parent = nd.dentry;
 	return 0;
 }
 
 /* Names are written right to left from the end of buf: "/a/b" as "b", "a/b", "/a/b". */
-int inode_path(struct inode *root, struct inode *dir, char *buf, size_t size)
+static int __dentry_path(struct dentry *root, struct dentry *d, char *buf, size_t size)
 {
 	size_t end = size;
 
-	if (size == 0)
-		return -ERANGE;
 	buf[--end] = '\0';
-	for (struct inode *i = dir; i != root && i->i_parent != i; i = i->i_parent) {
-		size_t n = strlen(i->i_name);
+	while (d != root) {
+		if (d->d_parent == d) {		/* a file system's root: out to its mount point */
+			struct vfsmount *mnt = d->d_sb->s_mnt;
 
-		if (end < n + 1)
+			if (!mnt || mnt->mnt_parent == mnt)
+				break;
+			d = mnt->mnt_mountpoint;
+			continue;
+		}
+		if (end < d->d_len + 1)
 			return -ERANGE;
-		end -= n;
-		memcpy(buf + end, i->i_name, n);
+		end -= d->d_len;
+		memcpy(buf + end, d->d_name, d->d_len);
 		buf[--end] = '/';
+		d = d->d_parent;
 	}
 	if (end == size - 1) {		/* the root itself */
 		if (end == 0)
@@ -119,12 +250,16 @@ int inode_path(struct inode *root, struct inode *dir, char *buf, size_t size)
 	return (int)(size - end);
 }
 
-struct inode *current_cwd(void)
+int dentry_path(struct dentry *root, struct dentry *dentry, char *buf, size_t size)
 {
-	struct process *proc = current->proc;
-	struct inode *cwd = proc ? READ_ONCE(proc->cwd) : NULL;
+	int ret;
 
-	return cwd ? cwd : vfs_root();
+	if (size == 0)
+		return -ERANGE;
+	spin_lock(&dcache_lock);
+	ret = __dentry_path(root, dentry, buf, size);
+	spin_unlock(&dcache_lock);
+	return ret;
 }
 
 char *getname(const char __user *upath, int *err)
@@ -153,46 +288,19 @@ void putname(char *name)
 long sys_getcwd(char __user *ubuf, unsigned long size)
 {
 	char *buf = kmalloc(PATH_MAX);
+	struct dentry *root = vfs_root(), *cwd = current_cwd();
 	int len;
 
 	if (!buf)
-		return -ENOMEM;
-	len = inode_path(vfs_root(), current_cwd(), buf, PATH_MAX);
+		len = -ENOMEM;
+	else
+		len = dentry_path(root, cwd, buf, PATH_MAX);
 	if (len > 0 && (unsigned long)len > size)
 		len = -ERANGE;
 	if (len > 0 && copy_to_user(ubuf, buf, (size_t)len))
 		len = -EFAULT;
 	kfree(buf);
+	dput(cwd);
+	dput(root);
 	return len;
-}
-
-/* Look path up for a change that a read-only file system refuses: the
- * lookup's error if the path is wrong anyway, else -EROFS (Linux's order:
- * the parent is walked first, then the file system's write permission). */
-static long lookup_for_change(const char __user *upath, bool must_exist)
-{
-	struct inode *inode;
-	bool parent_found;
-	int err;
-	char *path = getname(upath, &err);
-
-	if (!path)
-		return err;
-	err = path_lookupat(vfs_root(), current_cwd(), path, &inode, &parent_found);
-	putname(path);
-	if (err && !(err == -ENOENT && parent_found && !must_exist))
-		return err;
-	return -EROFS;
-}
-
-long sys_link(const char __user *oldpath, const char __user *newpath)
-{
-	long err = lookup_for_change(oldpath, true);
-
-	return err == -EROFS ? lookup_for_change(newpath, false) : err;
-}
-
-long sys_unlink(const char __user *path)
-{
-	return lookup_for_change(path, true);
 }

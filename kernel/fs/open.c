@@ -40,21 +40,19 @@ void fput(struct file *file)
 	might_sleep();
 	if (file->f_op->release)
 		file->f_op->release(file);
+	if (file->f_dentry)
+		dput(file->f_dentry);
 	kfree(file);
 }
 
 static const struct file_operations *inode_fops(const struct inode *inode)
 {
-	if (S_ISDIR(inode->i_mode))
-		return &ramfs_dir_operations;
-	if (S_ISREG(inode->i_mode))
-		return &ramfs_file_operations;
 	if (S_ISCHR(inode->i_mode))
 		return chrdev_fops(inode->i_rdev);
-	return NULL;
+	return inode->i_fop;
 }
 
-/* What the initramfs refuses for inode with these open flags (0: allowed). */
+/* What inode refuses for these open flags (0: allowed). */
 static int may_open(const struct inode *inode, int flags)
 {
 	int acc = flags & O_ACCMODE;
@@ -63,15 +61,17 @@ static int may_open(const struct inode *inode, int flags)
 		return -EINVAL;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
 		return -ENOTDIR;
-	if (S_ISDIR(inode->i_mode) && acc != O_RDONLY)
+	if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EISDIR;
-	if (S_ISREG(inode->i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
-		return -EROFS;		/* nothing in the initramfs can be written */
+	if (S_ISREG(inode->i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)) &&
+	    (inode->i_sb->s_flags & SB_RDONLY))
+		return -EROFS;
 	return 0;
 }
 
-int vfs_open_inode(struct inode *inode, int flags, struct file **out)
+int vfs_open_dentry(struct dentry *dentry, int flags, struct file **out)
 {
+	struct inode *inode = dentry->d_inode;
 	const struct file_operations *fop;
 	struct file *file;
 	int err = may_open(inode, flags);
@@ -81,13 +81,19 @@ int vfs_open_inode(struct inode *inode, int flags, struct file **out)
 	fop = inode_fops(inode);
 	if (!fop)
 		return -ENXIO;		/* a device without a driver */
+	if (S_ISREG(inode->i_mode) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY) {
+		err = vfs_truncate(inode, 0);
+		if (err)
+			return err;
+	}
 	file = alloc_file(inode, (unsigned int)flags, fop);
 	if (!file)
 		return -ENOMEM;
+	file->f_dentry = dget(dentry);
 	if (fop->open) {
 		err = fop->open(inode, file);
 		if (err) {
-			kfree(file);
+			fput(file);
 			return err;
 		}
 	}
@@ -95,25 +101,61 @@ int vfs_open_inode(struct inode *inode, int flags, struct file **out)
 	return 0;
 }
 
-int vfs_open_at(struct inode *root, struct inode *cwd, const char *path, int flags,
-		umode_t mode, struct file **out)
+/* O_CREAT: look the last component up under its directory's lock and create
+ * a regular file when it is missing. */
+static int open_create(struct dentry *root, struct dentry *cwd, const char *path, int flags,
+		       umode_t mode, struct dentry **out)
 {
-	struct inode *inode;
-	bool parent_found;
-	int err = path_lookupat(root, cwd, path, &inode, &parent_found);
+	struct dentry *dir, *d;
+	const char *last;
+	size_t len;
+	bool trailing;
+	int err = path_parentat(root, cwd, path, &dir, &last, &len, &trailing);
 
-	if (err == -ENOENT && (flags & O_CREAT) && parent_found)
-		return -EROFS;		/* would create: the file system is read-only */
 	if (err)
 		return err;
-	if ((flags & O_CREAT) && (flags & O_EXCL))
-		return -EEXIST;
-	return vfs_open_inode(inode, flags, out);
+	if (!len || is_dot(last, len) || is_dotdot(last, len) || trailing) {
+		dput(dir);
+		return -EISDIR;
+	}
+	down_write(&dir->d_inode->i_rwsem);
+	err = vfs_create_locked(dir, last, len, S_IFREG | (mode & 07777), &d);
+	up_write(&dir->d_inode->i_rwsem);
+	dput(dir);
+	if (err == -EEXIST && !(flags & O_EXCL))
+		err = 0;		/* open the existing file */
+	else if (err == -EEXIST)
+		dput(d);
+	if (!err)
+		*out = follow_mount(d);
+	return err;
+}
+
+int vfs_open_at(struct dentry *root, struct dentry *cwd, const char *path, int flags,
+		umode_t mode, struct file **out)
+{
+	struct dentry *dentry;
+	int err;
+
+	if (flags & O_CREAT)
+		err = open_create(root, cwd, path, flags, mode, &dentry);
+	else
+		err = path_lookupat(root, cwd, path, &dentry, NULL);
+	if (err)
+		return err;
+	err = vfs_open_dentry(dentry, flags, out);
+	dput(dentry);
+	return err;
 }
 
 int vfs_open(const char *path, int flags, umode_t mode, struct file **out)
 {
-	return vfs_open_at(vfs_root(), current_cwd(), path, flags, mode, out);
+	struct dentry *root = vfs_root(), *cwd = current_cwd();
+	int err = vfs_open_at(root, cwd, path, flags, mode, out);
+
+	dput(cwd);
+	dput(root);
+	return err;
 }
 
 long sys_open(const char __user *upath, int flags, unsigned int mode)
@@ -142,22 +184,93 @@ long sys_close(unsigned int fd)
 	return close_fd(fd);
 }
 
+int vfs_fsync(struct file *file)
+{
+	if (!file->f_op->fsync)
+		return S_ISREG(file->f_inode->i_mode) || S_ISDIR(file->f_inode->i_mode) ? 0 : -EINVAL;
+	return file->f_op->fsync(file);
+}
+
+long sys_fsync(unsigned int fd)
+{
+	struct file *file = fget(fd);
+	long err;
+
+	if (!file)
+		return -EBADF;
+	err = vfs_fsync(file);
+	fput(file);
+	return err;
+}
+
+/* ---- the working directory: a dentry reference in struct process -------------------- */
+
+struct dentry *current_cwd(void)
+{
+	struct process *proc = current->proc;
+	struct dentry *cwd = NULL;
+
+	if (proc) {
+		spin_lock(&dcache_lock);
+		cwd = proc->cwd;
+		if (cwd)
+			dget_locked(cwd);
+		spin_unlock(&dcache_lock);
+	}
+	return cwd ? cwd : vfs_root();
+}
+
+void copy_fs_struct(struct process *child, struct process *parent)
+{
+	spin_lock(&dcache_lock);
+	child->cwd = parent->cwd;
+	if (child->cwd)
+		dget_locked(child->cwd);
+	spin_unlock(&dcache_lock);
+}
+
+void exit_fs(struct process *p)
+{
+	struct dentry *cwd;
+
+	spin_lock(&dcache_lock);
+	cwd = p->cwd;
+	p->cwd = NULL;
+	spin_unlock(&dcache_lock);
+	if (cwd)
+		dput(cwd);
+}
+
 long sys_chdir(const char __user *upath)
 {
 	struct process *proc = current->proc;
-	struct inode *inode;
+	struct dentry *root, *cwd, *d, *old = NULL;
 	int err;
 	char *path = getname(upath, &err);
 
 	if (!path)
 		return err;
-	err = path_lookupat(vfs_root(), current_cwd(), path, &inode, NULL);
+	root = vfs_root();
+	cwd = current_cwd();
+	err = path_lookupat(root, cwd, path, &d, NULL);
+	dput(cwd);
+	dput(root);
 	putname(path);
 	if (err)
 		return err;
-	if (!S_ISDIR(inode->i_mode))
+	if (!S_ISDIR(d->d_inode->i_mode)) {
+		dput(d);
 		return -ENOTDIR;
-	if (proc)
-		WRITE_ONCE(proc->cwd, inode);	/* boot-tree inodes live for ever: no reference */
+	}
+	if (!proc) {
+		dput(d);
+		return 0;
+	}
+	spin_lock(&dcache_lock);
+	old = proc->cwd;
+	proc->cwd = d;
+	spin_unlock(&dcache_lock);
+	if (old)
+		dput(old);
 	return 0;
 }

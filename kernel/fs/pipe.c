@@ -206,7 +206,7 @@ static struct pipe_inode_info *alloc_pipe_info(void)
 		return NULL;
 	}
 	mutex_init(&pipe->mutex);
-	inode_init(&pipe->inode, S_IFIFO | 0600);
+	inode_init(&pipe->inode, &anon_sb, S_IFIFO | 0600);
 	init_waitqueue_head(&pipe->rd_wait);
 	init_waitqueue_head(&pipe->wr_wait);
 	pipe->readers = pipe->writers = 1;

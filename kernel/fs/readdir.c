@@ -38,10 +38,12 @@ bool dir_emit(struct dir_context *ctx, const char *name, size_t len, unsigned lo
 	return true;
 }
 
-/* Locks: f_pos_lock (the caller's). */
+/* Locks: f_pos_lock (the caller's). ramfs only: its tree never changes once
+ * built, so the children are walked without dcache_lock (dir_emit may fault). */
 int dcache_readdir(struct file *file, struct dir_context *ctx)
 {
-	struct inode *dir = file->f_inode, *child;
+	struct dentry *dentry = file->f_dentry, *child;
+	struct inode *dir = file->f_inode;
 	loff_t i = 2;
 
 	mutex_assert_held(&file->f_pos_lock);
@@ -51,15 +53,15 @@ int dcache_readdir(struct file *file, struct dir_context *ctx)
 		ctx->pos++;
 	}
 	if (ctx->pos == 1) {
-		if (!dir_emit(ctx, "..", 2, dir->i_parent->i_ino, DT_DIR))
+		if (!dir_emit(ctx, "..", 2, dentry->d_parent->d_inode->i_ino, DT_DIR))
 			return 0;
 		ctx->pos++;
 	}
-	list_for_each_entry(child, &dir->i_children, i_sibling) {
+	list_for_each_entry(child, &dentry->d_subdirs, d_child) {
 		if (i++ < ctx->pos)
 			continue;
-		if (!dir_emit(ctx, child->i_name, strlen(child->i_name), child->i_ino,
-			      dt_type(child->i_mode)))
+		if (!dir_emit(ctx, child->d_name, child->d_len, child->d_inode->i_ino,
+			      dt_type(child->d_inode->i_mode)))
 			return 0;
 		ctx->pos++;
 	}

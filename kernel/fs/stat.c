@@ -23,13 +23,21 @@ long sys_fstat(unsigned int fd, struct stat __user *statbuf)
 
 long sys_stat(const char __user *upath, struct stat __user *statbuf)
 {
-	struct inode *inode;
+	struct dentry *root, *cwd, *d;
 	int err;
 	char *path = getname(upath, &err);
 
 	if (!path)
 		return err;
-	err = path_lookupat(vfs_root(), current_cwd(), path, &inode, NULL);
+	root = vfs_root();
+	cwd = current_cwd();
+	err = path_lookupat(root, cwd, path, &d, NULL);
+	dput(cwd);
+	dput(root);
 	putname(path);
-	return err ? err : stat_to_user(inode, statbuf);
+	if (err)
+		return err;
+	err = (int)stat_to_user(d->d_inode, statbuf);
+	dput(d);
+	return err;
 }
