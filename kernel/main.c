@@ -34,6 +34,7 @@ static void run_ktests(void)
 
 	cmdline_copy("ktest", pattern, sizeof(pattern));
 	failed = ktest_run_all(pattern);
+	vfs_shutdown();
 	arch_poweroff(failed ? 1 : 0);
 }
 
@@ -61,6 +62,7 @@ static void run_init_process(const char *path)
 		printk("init: pid 1 (%s) killed by signal %d, powering off\n", path, status & 0x7f);
 	else
 		printk("init: pid 1 (%s) exited with status %d, powering off\n", path, code);
+	vfs_shutdown();
 	arch_poweroff(code);
 }
 
@@ -70,6 +72,7 @@ static void kernel_init(void *arg)
 	char path[128] = "/bin/init";
 
 	initramfs_init(bi);
+	mount_root();
 	if (cmdline_has("ktest"))
 		run_ktests();
 	if (!cmdline_copy("init", path, sizeof(path)))
@@ -80,6 +83,7 @@ static void kernel_init(void *arg)
 	       "another); starting the console monitor\n", path);
 	monitor_run();
 	printk("init: monitor ended, powering off\n");
+	vfs_shutdown();
 	arch_poweroff(0);
 }
 

@@ -38,6 +38,7 @@ typedef int pid_t;
 struct mm_struct;
 struct files_struct;
 struct inode;
+struct dentry;
 
 enum proc_state {
 	PROC_ALIVE,		/* has threads */
@@ -73,8 +74,8 @@ struct process {
 	struct sighand_struct *sighand;		/* [S] handlers + siglock (exec may unshare) */
 	struct mm_struct *mm;			/* [S] address space (execve replaces it) */
 	struct files_struct *files;		/* [I] fd table (CLONE_FILES shares it) */
-	struct inode *cwd;			/* [a] working directory, NULL: "/" (fs's; boot-tree
-					 * inodes live for ever, so no reference) */
+	struct dentry *cwd;			/* working directory (a reference), NULL: "/"
+					 * (fs's: dcache_lock, current_cwd()) */
 	struct wait_queue_head wait_chldexit;	/* parent side: a child changed state */
 	uint64_t dead_runtime;			/* [G] CPU ns of threads that exited */
 

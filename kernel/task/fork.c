@@ -13,6 +13,7 @@
 #include <string.h>
 #include <mmap.h>
 #include <file.h>
+#include <fs.h>
 #include <uaccess.h>
 #include <syscall.h>
 #include <uapi/faultline/sched.h>
@@ -74,6 +75,7 @@ void process_release_resources(struct process *p)
 	if (p->files)
 		put_files(p->files);
 	p->files = NULL;
+	exit_fs(p);
 	spin_lock(&tasklist_lock);
 	p->mm = NULL;
 	spin_unlock(&tasklist_lock);
@@ -93,7 +95,7 @@ static int copy_resources(struct process *p, struct process *cur, unsigned long 
 	} else {
 		p->files = dup_files(cur->files);
 	}
-	p->cwd = READ_ONCE(cur->cwd);	/* CLONE_FS or not: a copy (no chdir sharing yet) */
+	copy_fs_struct(p, cur);		/* CLONE_FS or not: a copy (no chdir sharing yet) */
 	if (flags & CLONE_SIGHAND) {
 		atomic_inc(&cur->sighand->count);
 		p->sighand = cur->sighand;
