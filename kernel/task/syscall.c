@@ -51,6 +51,13 @@ SYSCALL_WRAP1(chdir, const char *)
 SYSCALL_WRAP2(getcwd, char *, size_t)
 SYSCALL_WRAP2(link, const char *, const char *)
 SYSCALL_WRAP1(unlink, const char *)
+SYSCALL_WRAP2(mkdir, const char *, unsigned int)
+SYSCALL_WRAP1(rmdir, const char *)
+SYSCALL_WRAP2(rename, const char *, const char *)
+SYSCALL_WRAP1(fsync, unsigned int)
+SYSCALL_WRAP0(sync)
+SYSCALL_WRAP2(truncate, const char *, long)
+SYSCALL_WRAP2(ftruncate, unsigned int, long)
 /* vm */
 SYSCALL_WRAP6(mmap, unsigned long, unsigned long, unsigned long, unsigned long,
 	      unsigned long, unsigned long)
@@ -104,6 +111,8 @@ static const struct syscall_entry syscall_table[__NR_syscalls] = {
 	SC(nanosleep, 2), SC(clock_gettime, 2), SC(sched_yield, 0), SC(futex, 4),
 	SC(set_tls, 1), SC(chdir, 1), SC(getcwd, 2), SC(uname, 1), SC(link, 2), SC(unlink, 1),
 	SC(fl_vmstat, 2), SC(fl_proclist, 2),
+	SC(mkdir, 2), SC(rmdir, 1), SC(rename, 2), SC(fsync, 1), SC(sync, 0), SC(truncate, 2),
+	SC(ftruncate, 2),
 };
 
 static bool strace_on(void)

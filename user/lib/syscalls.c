@@ -124,3 +124,44 @@ int unlink(const char *path)
 	return fl_ret(SYS1(__NR_unlink, path));
 }
 ALIAS(unlink);
+
+int mkdir(const char *path, mode_t mode)
+{
+	return fl_ret(SYS2(__NR_mkdir, path, mode));
+}
+ALIAS(mkdir);
+
+int rmdir(const char *path)
+{
+	return fl_ret(SYS1(__NR_rmdir, path));
+}
+ALIAS(rmdir);
+
+/* newlib's rename() calls _rename_r, which calls this. */
+int _rename(const char *old, const char *new)
+{
+	return fl_ret(SYS2(__NR_rename, old, new));
+}
+
+int fsync(int fd)
+{
+	return fl_ret(SYS1(__NR_fsync, fd));
+}
+ALIAS(fsync);
+
+void sync(void)
+{
+	SYS0(__NR_sync);
+}
+
+int truncate(const char *path, off_t length)
+{
+	return fl_ret(SYS2(__NR_truncate, path, length));
+}
+ALIAS(truncate);
+
+int ftruncate(int fd, off_t length)
+{
+	return fl_ret(SYS2(__NR_ftruncate, fd, length));
+}
+ALIAS(ftruncate);
