@@ -246,16 +246,18 @@ void vfs_shutdown(void)
 	mutex_unlock(&mount_mutex);
 }
 
-/* Boot: ext2 on root= (default vda) as "/", the initramfs at /initramfs;
+/* Boot: ext2 on root= (a device name or serial; default the disk with serial
+ * "root", i.e. build/ARCH/disk.img) as "/", the initramfs at /initramfs;
  * without a usable disk, the initramfs is "/". */
 void mount_root(void)
 {
-	char dev[32] = "vda";
+	char dev[32] = "root";
 	struct super_block *initsb = initramfs_root()->d_sb;
 	int err;
 
+	ext2_init();
 	if (!cmdline_copy("root", dev, sizeof(dev)))
-		strlcpy(dev, "vda", sizeof(dev));
+		strlcpy(dev, "root", sizeof(dev));
 	err = strcmp(dev, "initramfs") ? do_mount(dev, NULL, "ext2", 0) : -ENODEV;
 	if (err) {
 		if (strcmp(dev, "initramfs"))

@@ -158,6 +158,7 @@ struct super_block {
 	struct block_device *s_bdev;		/* [I] NULL for memory file systems */
 	struct vfsmount *s_mnt;			/* [M] its mount (there are no bind mounts) */
 	void *s_fs_info;			/* [I] the file system's own data */
+	void *s_bcache;				/* [I] its buffer cache (buffer.c) */
 	struct mutex s_rename_mutex;		/* cross-directory renames (Linux s_vfs_rename_mutex) */
 	struct mutex s_iget_mutex;		/* one inode read at a time (no I_NEW waits) */
 	spinlock_t s_inode_lock;
@@ -281,9 +282,10 @@ void initramfs_init(const struct boot_info *bi);
 /* The parser itself, into any ramfs tree; 0 or -EINVAL (archive damaged, see
  * the message). *added counts the entries created or updated. */
 int unpack_cpio(struct dentry *root, const void *buf, size_t len, unsigned int *added);
-/* Mount the root: ext2 on root= (default "vda") if it mounts, else the
+/* Mount the root: ext2 on root= (default: the disk with serial "root") if it mounts, else the
  * initramfs (then also at /initramfs when the disk has that directory). */
 void mount_root(void);
+void ext2_init(void);		/* register the ext2 file system type */
 
 /* ---- path lookup ----------------------------------------------------------------- */
 
