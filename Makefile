@@ -72,7 +72,7 @@ $(B)/kernel.elf: $(OBJS) $(LDSCRIPT)
 deps:
 	@tools/deps.sh
 
-run: deps $(KERNEL_IMAGE) $(B)/initrd.cpio
+run: deps $(KERNEL_IMAGE) $(B)/initrd.cpio $(B)/disk.img
 	tools/qemu-run $(ARCH) -c $(CPUS) -m $(MEM) -a "$(CMDLINE)" -i
 
 # 'make test' runs every architecture; 'make test ARCH=...' only that one.
@@ -85,7 +85,7 @@ test: deps
 	@tools/test-all.sh $(TEST_ARCHS)
 
 # Used by tools/test-all.sh: build and test one architecture.
-test-one: $(KERNEL_IMAGE) $(B)/initrd.cpio
+test-one: $(KERNEL_IMAGE) $(B)/initrd.cpio $(B)/disk.img
 	@tools/test-arch.sh $(ARCH)
 
 gdb: deps $(KERNEL_IMAGE) $(B)/initrd.cpio
@@ -109,3 +109,12 @@ include user/user.mk # user programs: targets user, user-check
 initrd: $(B)/initrd.cpio
 $(B)/initrd.cpio: tools/mkinitramfs $(UBINS) $(wildcard user/etc/*)
 	tools/mkinitramfs $(ARCH)
+
+# The ext2 root disk (tools/mkdisk, docs/files.md): kept between runs (what is written
+# on it survives), rebuilt when the programs or tools/mkdisk change; disk-rebuild forces it.
+.PHONY: disk disk-rebuild
+disk: $(B)/disk.img
+$(B)/disk.img: tools/mkdisk $(UBINS) $(wildcard user/etc/*)
+	tools/mkdisk $(ARCH)
+disk-rebuild: $(UBINS)
+	tools/mkdisk $(ARCH)

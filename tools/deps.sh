@@ -19,6 +19,7 @@ mformat:mtools
 gdb-multiarch:gdb-multiarch
 dtc:device-tree-compiler
 python3:python3
+/usr/sbin/mke2fs:e2fsprogs
 /usr/src/newlib/newlib-3.3.0.tar.xz:newlib-source
 "
 missing=()
