@@ -23,6 +23,7 @@
 #include <task.h>
 #include <uapi/faultline/fcntl.h>
 #include <fs.h>
+#include <proc_fs.h>
 
 struct cpu cpus[NR_CPUS];
 unsigned int nr_cpus_possible;
@@ -70,6 +71,7 @@ static void kernel_init(void *arg)
 	char path[128] = "/bin/init";
 
 	initramfs_init(bi);
+	proc_root_init();
 	if (cmdline_has("ktest"))
 		run_ktests();
 	if (!cmdline_copy("init", path, sizeof(path)))

@@ -635,6 +635,19 @@ static int test_oom_survival(void)
 	return 0;
 }
 
+/* /proc's formats: /tests/proctests, which prints its own details. */
+static int test_procfs(void)
+{
+	char *argv[] = { "/tests/proctests", NULL };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	return pid < 0 ? fail("fork") : wait_code(pid);
+}
+
 /* ---- runner ---- */
 
 static const struct {
@@ -658,6 +671,7 @@ static const struct {
 	{ "pipe_processes", test_pipe_processes },
 	{ "proc_exhaustion", test_proc_exhaustion },
 	{ "oom_survival", test_oom_survival },
+	{ "procfs", test_procfs },
 };
 
 static int run_one(int i)
