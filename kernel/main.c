@@ -23,6 +23,7 @@
 #include <task.h>
 #include <uapi/faultline/fcntl.h>
 #include <fs.h>
+#include <blkdev.h>
 
 struct cpu cpus[NR_CPUS];
 unsigned int nr_cpus_possible;
@@ -69,6 +70,7 @@ static void kernel_init(void *arg)
 	struct boot_info *bi = arg;
 	char path[128] = "/bin/init";
 
+	blk_init(bi);
 	initramfs_init(bi);
 	if (cmdline_has("ktest"))
 		run_ktests();
