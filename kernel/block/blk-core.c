@@ -19,7 +19,8 @@
 
 #define BLK_MAX_DELAY_US	10000000u
 
-static LIST_HEAD(blk_devices);		/* [M] append-only */
+/* Locking legend: [M] blk_devices_lock for writers; readers walk without it (append-only, published with a release fence) */
+static LIST_HEAD(blk_devices);		/* [M] */
 static DEFINE_SPINLOCK(blk_devices_lock); /* [M] serialises blk_register */
 static unsigned int blk_default_delay_us; /* [a] */
 
