@@ -23,6 +23,7 @@
 #include <task.h>
 #include <uapi/faultline/fcntl.h>
 #include <fs.h>
+#include <blkdev.h>
 #include <proc_fs.h>
 
 struct cpu cpus[NR_CPUS];
@@ -70,6 +71,7 @@ static void kernel_init(void *arg)
 	struct boot_info *bi = arg;
 	char path[128] = "/bin/init";
 
+	blk_init(bi);
 	initramfs_init(bi);
 	proc_root_init();
 	if (cmdline_has("ktest"))
