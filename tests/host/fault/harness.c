@@ -107,6 +107,8 @@ fault:
 /* After every trap: the kernel must leave no lock held, IRQs off, preempt 0. */
 static void check_trap_exit(const char *what, unsigned long addr)
 {
+	if (READ_ONCE(panic_in_progress))	/* lockdep stopped tracking: another thread failed */
+		host_usleep(1000000);
 	if (arch_irqs_enabled())
 		panic("%s at 0x%lx returned with IRQs on", what, addr);
 	if (preempt_count())

@@ -271,6 +271,8 @@ struct region {
 	unsigned long start;
 	unsigned long unmap_seq;	/* odd while parts are unmapped/replaced */
 	unsigned long prot_seq;		/* odd while parts lose permissions */
+	unsigned long ro_seq;		/* odd while [ro_lo, ro_hi) is surely not writable */
+	unsigned long ro_lo, ro_hi;
 	uint64_t expect[REG_PAGES][SLOTS];
 	unsigned long expect_useq[REG_PAGES][SLOTS];	/* unmap_seq when expect was set */
 };
@@ -322,6 +324,9 @@ static void worker_private_op(struct stress *st, int id)
 	u1 = seq_read(&r->unmap_seq);
 	p1 = seq_read(&r->prot_seq);
 	if (kind < 5) {				/* write, user or uaccess */
+		unsigned long ro1 = seq_read(&r->ro_seq);
+		unsigned long ro_lo = seq_read(&r->ro_lo), ro_hi = seq_read(&r->ro_hi);
+
 		v = ((uint64_t)(id + 1) << 56) | (host_rand() & 0xffffffffffffull) | 1;
 		if (kind == 4)
 			ret = copy_to_user((void *)addr, &v, 8) ? SIGSEGV : 0;
@@ -330,6 +335,12 @@ static void worker_private_op(struct stress *st, int id)
 		u2 = seq_read(&r->unmap_seq);
 		p2 = seq_read(&r->prot_seq);
 		if (ret == 0) {
+			unsigned long ro2 = seq_read(&r->ro_seq);
+
+			if ((ro1 & 1) && ro1 == ro2 && addr >= ro_lo && addr < ro_hi)
+				FATAL("worker %d: %s at 0x%lx SUCCEEDED while mprotect had made "
+				      "[0x%lx, 0x%lx) read-only: stale writable TLB entry?", id,
+				      kind == 4 ? "copy_to_user" : "write", addr, ro_lo, ro_hi);
 			r->expect[pg][sl] = v;
 			r->expect_useq[pg][sl] = u1;
 		} else if (!seq_moved(u1, u2) && !seq_moved(p1, p2)) {
@@ -527,7 +538,14 @@ static void protector(struct stress *st)
 			seq_bump(&r->prot_seq);
 			/* -ENOMEM if the mapper has a hole there right now: then
 			 * part of it may have changed; restore until the hole is gone. */
-			do_mprotect(mm, r->start + P(p0), P(n), prot);
+			if (do_mprotect(mm, r->start + P(p0), P(n), prot) == 0 && !st->related) {
+				__atomic_store_n(&r->ro_lo, r->start + P(p0), __ATOMIC_SEQ_CST);
+				__atomic_store_n(&r->ro_hi, r->start + P(p0 + n), __ATOMIC_SEQ_CST);
+				seq_bump(&r->ro_seq);	/* surely read-only from here... */
+				host_sched_point();
+				host_yield();
+				seq_bump(&r->ro_seq);	/* ...to here */
+			}
 			host_sched_point();
 			while (do_mprotect(mm, r->start + P(p0), P(n), PROT_READ | PROT_WRITE))
 				host_yield();
@@ -544,7 +562,7 @@ static void stress_thread(int i, void *arg)
 	char name[16] = "worker0";
 
 	if (i >= st->nworkers)
-		memcpy(name, i == st->nworkers ? "mapper" : "protector", 10);
+		memcpy(name, i == st->nworkers ? "mapper" : "protector", i == st->nworkers ? 7 : 10);
 	else
 		name[6] = (char)('0' + i);
 	ht->rng = seed * 0x9e3779b97f4a7c15ull + (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ull;
@@ -567,7 +585,7 @@ static int run_stress(int nworkers, int related, int sched_level)
 {
 	static struct stress st;	/* big: keep it off the stack */
 	struct host_thread *ts[MAX_WORKERS + 4];
-	unsigned long lo = ~0UL, hi = 0, ms = 1500;
+	unsigned long lo = ~0UL, hi = 0, ms = 1000;
 	const char *env = host_getenv("STRESS_MS");
 	int w, k, n = nworkers + 2;
 
