@@ -69,6 +69,7 @@ static void kernel_init(void *arg)
 	struct boot_info *bi = arg;
 	char path[128] = "/bin/init";
 
+	pagecache_init();
 	initramfs_init(bi);
 	if (cmdline_has("ktest"))
 		run_ktests();
