@@ -691,6 +691,29 @@ static void filemap_release_fault_lock(struct vm_fault *vmf)
 }
 /* ==== end of the policy lines ==== */
 
+bool folio_lock_or_retry(struct folio *folio, struct vm_fault *vmf)
+{
+	if (folio_trylock(folio))
+		return true;
+	if (filemap_may_drop_fault_lock(vmf)) {
+		filemap_release_fault_lock(vmf);		/* <<< LOCK DROPPED */
+		if (vmf->flags & FAULT_FLAG_KILLABLE)
+			folio_wait_locked_killable(folio);
+		else
+			folio_wait_locked(folio);
+		return false;
+	}
+	if (vmf->flags & FAULT_FLAG_KILLABLE) {
+		if (folio_lock_killable(folio)) {
+			filemap_release_fault_lock(vmf);	/* <<< LOCK DROPPED (fatal signal) */
+			return false;
+		}
+		return true;
+	}
+	folio_lock(folio);				/* TRIED: sleep holding the lock */
+	return true;
+}
+
 /*
  * Linux's maybe_unlock_mmap_for_io: if this attempt may drop the fault lock,
  * pin the file (the VMA may be gone as soon as the lock is), release the lock

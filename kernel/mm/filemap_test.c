@@ -360,3 +360,41 @@ KTEST(pc_writeback_and_shared_mmap)
 	pc_file_free(&pf);
 	kfree(test_disk);
 }
+
+/* folio_lock_or_retry: first try drops mmap_lock and waits for the I/O; TRIED locks. */
+KTEST(pc_folio_lock_or_retry)
+{
+	struct pc_file pf;
+	struct mm_struct *mm = mm_alloc();
+	struct vm_fault vmf = { .flags = FAULT_FLAG_DEFAULT | FAULT_FLAG_USER };
+	struct folio *folio;
+	unsigned long addr;
+	bool free;
+
+	KT_ASSERT(t, mm && pc_file_make(&pf, O_RDONLY));
+	addr = do_mmap(mm, 0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, pf.file, 0);
+	KT_ASSERT(t, !IS_ERR_VALUE(addr));
+	__atomic_store_n(&ramfs_read_delay_ms, 30, __ATOMIC_RELAXED);
+	folio = filemap_grab_folio(pf.inode->i_mapping, 0);
+	KT_ASSERT(t, folio);
+	filemap_read_folio(pf.file, pf.inode->i_mapping, folio);	/* locked for 30 ms */
+	mmap_read_lock(mm);
+	vmf.vma = find_vma(mm, addr);
+	KT_EXPECT(t, !folio_lock_or_retry(folio, &vmf));
+	free = down_write_trylock(&mm->mmap_lock);
+	KT_EXPECT(t, free);					/* released */
+	if (free)
+		up_write(&mm->mmap_lock);
+	KT_EXPECT(t, folio_test_uptodate(folio) && !folio_test_locked(folio));
+	mmap_read_lock(mm);
+	vmf.vma = find_vma(mm, addr);
+	vmf.flags |= FAULT_FLAG_TRIED;
+	KT_EXPECT(t, folio_lock_or_retry(folio, &vmf));		/* lock taken, mmap_lock kept */
+	KT_EXPECT(t, rwsem_is_locked(&mm->mmap_lock));
+	folio_unlock(folio);
+	mmap_read_unlock(mm);
+	folio_put(folio);
+	__atomic_store_n(&ramfs_read_delay_ms, 0, __ATOMIC_RELAXED);
+	mmput(mm);
+	pc_file_free(&pf);
+}
