@@ -650,6 +650,24 @@ static int test_procfs(void)
 
 /* ---- runner ---- */
 
+/* ---- file mmap: the page-cache suite (user/tests/mmaptests.c) runs as one test ---- */
+
+static int test_mmaptests(void)
+{
+	char *argv[] = { "mmaptests", NULL };
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execve("/tests/mmaptests", argv, environ);
+		_exit(99);
+	}
+	EXPECT(pid > 0, "fork: %s", strerror(errno));
+	EXPECT(wait_code(pid) == 0, "/tests/mmaptests reported failures (99: exec failed)");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -672,6 +690,7 @@ static const struct {
 	{ "proc_exhaustion", test_proc_exhaustion },
 	{ "oom_survival", test_oom_survival },
 	{ "procfs", test_procfs },
+	{ "mmaptests", test_mmaptests },
 };
 
 static int run_one(int i)
