@@ -20,6 +20,7 @@ gdb-multiarch:gdb-multiarch
 dtc:device-tree-compiler
 python3:python3
 /usr/sbin/mke2fs:e2fsprogs
+rsvg-convert:librsvg2-bin
 /usr/src/newlib/newlib-3.3.0.tar.xz:newlib-source
 "
 missing=()

@@ -64,7 +64,8 @@ void dput(struct dentry *dentry)
 
 		spin_lock(&dcache_lock);
 		BUG_ON(dentry->d_count <= 0);
-		if (--dentry->d_count > 0 || !(dentry->d_flags & DCACHE_UNHASHED) ||
+		if (--dentry->d_count > 0 ||
+		    !(dentry->d_flags & (DCACHE_UNHASHED | DCACHE_DONTCACHE)) ||
 		    !list_empty(&dentry->d_subdirs)) {
 			spin_unlock(&dcache_lock);
 			return;
@@ -138,7 +139,8 @@ void d_instantiate(struct dentry *dentry, struct inode *inode)
 	if (S_ISDIR(inode->i_mode))
 		inode->i_dir_alias = dentry;
 	dentry->d_flags &= ~DCACHE_UNHASHED;
-	list_add_tail(&dentry->d_child, &dentry->d_parent->d_subdirs);
+	if (!(dentry->d_flags & DCACHE_DONTCACHE))	/* private: not among the children */
+		list_add_tail(&dentry->d_child, &dentry->d_parent->d_subdirs);
 	spin_unlock(&dcache_lock);
 }
 

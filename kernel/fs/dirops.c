@@ -330,7 +330,6 @@ int vfs_truncate(struct inode *inode, loff_t size)
 	down_write(&inode->i_rwsem);
 	err = inode->i_op->setsize(inode, size);
 	up_write(&inode->i_rwsem);
-	truncate_inode_pages(inode);	/* transitional: the page cache helper keeps mappings right */
 	return err;
 }
 

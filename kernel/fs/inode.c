@@ -26,7 +26,9 @@ void inode_init(struct inode *inode, struct super_block *sb, umode_t mode)
 	inode->i_sb = sb;
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	init_rwsem(&inode->i_rwsem);
-	spin_lock_init(&inode->i_pages_lock, "inode.i_pages_lock");
+	spin_lock_init(&inode->i_size_lock, "inode.i_size_lock");
+	address_space_init(&inode->i_data, inode, NULL);	/* the fs sets a_ops */
+	inode->i_mapping = &inode->i_data;
 }
 
 static struct inode *alloc_inode(struct super_block *sb)
@@ -41,7 +43,7 @@ static struct inode *alloc_inode(struct super_block *sb)
 
 static void destroy_inode(struct inode *inode)
 {
-	truncate_inode_pages(inode);
+	truncate_inode_pages_final(inode->i_mapping);
 	if (inode->i_sb->s_op && inode->i_sb->s_op->free_inode)
 		inode->i_sb->s_op->free_inode(inode);
 	else
@@ -173,8 +175,12 @@ void iput(struct inode *inode)
 	list_del(&inode->i_sb_list);
 	spin_unlock(&sb->s_inode_lock);
 	might_sleep();
-	if (inode->i_nlink && !(sb->s_flags & SB_RDONLY))
+	if (inode->i_nlink && !(sb->s_flags & SB_RDONLY)) {
+		if (inode->i_mapping->a_ops && inode->i_mapping->a_ops->writepage)
+			filemap_write_and_wait_range(inode->i_mapping, 0, INT64_MAX);
 		write_inode_now(inode, false);
+	}
+	truncate_inode_pages_final(inode->i_mapping);	/* before ->evict_inode frees blocks */
 	if (sb->s_op && sb->s_op->evict_inode)
 		sb->s_op->evict_inode(inode);
 	destroy_inode(inode);

@@ -6,7 +6,7 @@
  * made while the tree is built by one thread (initramfs_init, or a test on
  * its private tree) before anyone looks into it. ->lookup therefore answers
  * "no such file" for anything not already in the dcache. Regular files point
- * at their bytes inside the archive (i_data), whose pages the boot code
+ * at their bytes inside the archive (i_private), whose pages the boot code
  * reserved for ever.
  */
 #include "internal.h"
@@ -22,20 +22,6 @@ const struct inode_operations ramfs_dir_inode_operations = {
 	.lookup = ramfs_lookup,
 };
 
-static int ramfs_readpage(struct inode *inode, void *kaddr, unsigned long index)
-{
-	loff_t off = (loff_t)index << PAGE_SHIFT;
-	size_t n = off < inode->i_size ? MIN(PAGE_SIZE, (size_t)(inode->i_size - off)) : 0;
-
-	memcpy(kaddr, (const char *)inode->i_data + off, n);
-	memset((char *)kaddr + n, 0, PAGE_SIZE - n);
-	return 0;
-}
-
-static const struct inode_operations ramfs_file_inode_operations = {
-	.readpage = ramfs_readpage,
-};
-
 static atomic_t ramfs_devs = ATOMIC_INIT(0);	/* [a] anonymous device numbers (0, n) */
 
 static void ramfs_set_ops(struct inode *inode)
@@ -44,8 +30,8 @@ static void ramfs_set_ops(struct inode *inode)
 		inode->i_op = &ramfs_dir_inode_operations;
 		inode->i_fop = &ramfs_dir_operations;
 	} else if (S_ISREG(inode->i_mode)) {
-		inode->i_op = &ramfs_file_inode_operations;
 		inode->i_fop = &ramfs_file_operations;
+		inode->i_data.a_ops = &ramfs_aops;	/* read_folio copies from i_private */
 	}
 }
 
@@ -106,7 +92,7 @@ static void ramfs_free_dentry(struct dentry *d)
 	spin_lock(&sb->s_inode_lock);
 	list_del(&inode->i_sb_list);
 	spin_unlock(&sb->s_inode_lock);
-	truncate_inode_pages(inode);
+	truncate_inode_pages_final(inode->i_mapping);
 	kfree(inode);
 	if (d->d_name != d->d_iname)
 		kfree(d->d_name);

@@ -222,6 +222,7 @@ void sync_filesystems(bool wait)
 
 long sys_sync(void)
 {
+	sync_all_mappings();		/* dirty folios to their file systems first */
 	sync_filesystems(true);
 	return 0;
 }
@@ -232,6 +233,7 @@ void vfs_shutdown(void)
 {
 	struct super_block *sb;
 
+	sync_all_mappings();
 	mutex_lock(&mount_mutex);
 	for (struct list_head *l = super_blocks.prev; l != &super_blocks; l = l->prev) {
 		sb = list_entry(l, struct super_block, s_list);

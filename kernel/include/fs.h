@@ -22,6 +22,7 @@
 #include <rwsem.h>
 #include <atomic.h>
 #include <fault.h>
+#include <pagemap.h>
 #include <uapi/faultline/errno.h>
 #include <uapi/faultline/fcntl.h>
 #include <uapi/faultline/stat.h>
@@ -105,9 +106,6 @@ struct inode_operations {
 	int (*mknod)(struct inode *dir, struct dentry *dentry, umode_t mode, dev_t rdev);
 	/* Set the size of a regular file (i_rwsem held); frees or zeroes blocks. */
 	int (*setsize)(struct inode *inode, loff_t size);
-	/* Fill one page-cache page (index) of a regular file; kaddr is PAGE_SIZE
-	 * bytes. 0 or -EIO. Transitional: the page cache's a_ops->read_folio replaces it. */
-	int (*readpage)(struct inode *inode, void *kaddr, unsigned long index);
 };
 
 /* Super block operations. ->alloc_inode/->free_inode let a file system embed the
@@ -174,7 +172,8 @@ struct super_block {
  *   [I] immutable once the inode is in the cache
  *   [R] i_rwsem (writers hold it for writing; stat reads these without it)
  *   [H] sb->s_inode_lock
- *   [C] i_pages_lock (the page cache)
+ *   [S] i_size_lock (with [R] for writers: truncate and extending writes)
+ * The page cache (i_data, reached through i_mapping) has its own legend in <pagemap.h>.
  */
 struct inode {
 	unsigned long i_ino;		/* [I] inode number (unique in its super block) */
@@ -182,7 +181,7 @@ struct inode {
 	unsigned int i_nlink;		/* [R] names (a directory: 2 + subdirectories) */
 	uint32_t i_uid, i_gid;		/* [R] */
 	dev_t i_rdev;			/* [I] device number of a character device */
-	loff_t i_size;			/* [R] bytes */
+	loff_t i_size;			/* [R][S] bytes; read with i_size_read() */
 	int64_t i_atime, i_mtime, i_ctime; /* [R] seconds since 1970 */
 	uint64_t i_blocks;		/* [R] 512-byte units allocated */
 	unsigned int i_state;		/* [R] I_DIRTY; [H] I_FREEING */
@@ -193,12 +192,20 @@ struct inode {
 	struct list_head i_sb_list;	/* [H] on sb->s_inodes */
 	struct rw_semaphore i_rwsem;	/* directory contents, file size and blocks */
 	struct dentry *i_dir_alias;	/* [D] a directory's one dentry (dcache_lock) */
-	const void *i_data;		/* [I] ramfs regular file: its bytes (inside the archive) */
-	spinlock_t i_pages_lock;
-	struct page **i_pages;		/* [C] page cache: one slot per page of the file, NULL until first use */
-	unsigned long i_nrpages;	/* [C] pages cached */
-	unsigned long i_npages_slots;	/* [C] slots in i_pages */
+	const void *i_private;		/* [I] owner's data: initramfs file bytes, procfs entry, ... */
+	spinlock_t i_size_lock;
+	struct address_space i_data;	/* the page cache of this inode (<pagemap.h>) */
+	struct address_space *i_mapping;	/* [I] &i_data */
 };
+
+static inline loff_t i_size_read(const struct inode *inode)
+{
+	return __atomic_load_n(&inode->i_size, __ATOMIC_ACQUIRE);
+}
+static inline void i_size_write(struct inode *inode, loff_t size)
+{
+	__atomic_store_n(&inode->i_size, size, __ATOMIC_RELEASE);
+}
 
 /*
  * A name in the tree: Linux's dentry. Directories have one dentry, files one
@@ -222,6 +229,8 @@ struct dentry {
 
 #define DCACHE_UNHASHED	0x1u	/* unlinked or renamed over: not in its parent any more */
 #define DCACHE_PINNED	0x2u	/* ramfs: the dentry is the file (kept until the tree goes) */
+#define DCACHE_DONTCACHE 0x4u	/* set by ->lookup: a private name, never found by d_lookup and
+				 * freed by its last dput (/proc/<pid>: its meaning changes) */
 
 /* A mounted file system: its root and where it hangs. [I] once mounted. */
 struct vfsmount {
@@ -336,6 +345,7 @@ struct file {
 	fmode_t f_mode;				/* [I] FMODE_* */
 	struct mutex f_pos_lock;		/* serializes position users (FMODE_LSEEK) */
 	loff_t f_pos;				/* [P] */
+	struct file_ra_state f_ra;		/* [P] readahead window (racy use by mmap faults is harmless) */
 	void *private_data;			/* [I] pipe, tty */
 };
 
@@ -387,23 +397,14 @@ struct dir_context {
 bool dir_emit(struct dir_context *ctx, const char *name, size_t len, unsigned long ino,
 	      unsigned int type);
 
-/* ---- page cache (kernel/fs/filemap.c) ------------------------------------------------ */
+/* ---- page cache and mmap (kernel/mm/filemap.c, <pagemap.h>) -------------------------- */
 
-/* Page index of a regular file, filled from the archive on first use and kept
- * while the inode lives. Returns it with a reference for the caller (drop it
- * with __free_pages(page, 0)), or NULL past the end or when out of memory
- * (*oom tells which). Sleeps: no. */
-struct page *filemap_get_page(struct inode *inode, unsigned long index, bool *oom);
-/* ->fault for file mappings: vmf->page = the cached page (a reference passed to
- * the caller, who maps it or drops it); VM_FAULT_SIGBUS past the end,
- * VM_FAULT_OOM without memory. */
-vm_fault_t filemap_fault(struct vm_fault *vmf);
-int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
+/* The initramfs's a_ops: read_folio copies from the archive (i_private). */
+extern const struct address_space_operations ramfs_aops;
 /* vm's do_mmap: check the file's access mode against the mapping, then
  * f_op->mmap (sets vma->vm_ops). -ENODEV if the file cannot be mapped (pipes,
  * the console, directories), -EACCES if the mode does not allow it. */
 int call_mmap(struct file *file, struct vm_area_struct *vma);
-void truncate_inode_pages(struct inode *inode);	/* drop the cache's references */
 
 /* ---- pipes and the console --------------------------------------------------------- */
 

@@ -62,6 +62,10 @@ struct vm_operations_struct {
 	 * (get_page), or VM_FAULT_SIGBUS (beyond EOF) / VM_FAULT_OOM. Called with
 	 * mmap_lock held for read, no page-table lock; may sleep. */
 	vm_fault_t (*fault)(struct vm_fault *vmf);
+	/* A write to a present read-only PTE of a shared mapping (Linux's
+	 * ->page_mkwrite): dirty vmf->page's folio; returns VM_FAULT_LOCKED with
+	 * it locked, or an error / VM_FAULT_NOPAGE (truncated: retry the access). */
+	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
 	const char *name;				/* for vma dumps: "[shmem]"... */
 };
 
@@ -105,6 +109,7 @@ struct vm_area_struct {
 	void *vm_private_data;		/* [I] owned by vm_ops (shmem object...) */
 	struct anon_vma *anon_vma;	/* [MP] set once on the first anonymous page */
 	struct list_head anon_vma_node;	/* [A] on anon_vma->vmas */
+	struct list_head shared_node;	/* file VMAs: on vm_file's mapping->i_mmap (i_mmap_lock) */
 	atomic_t vm_refcnt;		/* [a] 0 detached, 1 in the mm's VMA set (issue 5: +readers) */
 	unsigned int vm_lock_seq;	/* [V] issue 5: mm_lock_seq when write-locked; unused now */
 };

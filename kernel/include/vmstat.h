@@ -22,6 +22,17 @@ enum vm_event_item {
 	FAULT_SIGBUS,		/* faults that ended in SIGBUS */
 	UACCESS_EFAULT,		/* copy_*_user and friends returned -EFAULT */
 	OOM_KILL,		/* processes killed because a fault found no memory */
+	/* page cache (kernel/mm/filemap.c, readahead.c, page-writeback.c) */
+	PGMAJFAULT,		/* file faults that had to read (cache miss) */
+	PGCACHE_HIT,		/* read(2)/fault lookups that found the folio uptodate */
+	PGCACHE_MISS,		/* ... that did not (absent, or I/O still in flight) */
+	PGFAULT_RETRY_READ,	/* filemap_fault dropped the fault lock to read the folio */
+	PGFAULT_RETRY_LOCKED,	/* ... to wait for a folio locked by I/O in flight */
+	PGFAULT_RETRY_SIGNAL,	/* ... a TRIED wait was cut short by a fatal signal */
+	FILEMAP_REFETCH,	/* a retry found the folio gone after the I/O: read again */
+	PGPGIN,			/* folios read from files (read_folio calls) */
+	PGPGOUT,		/* folios written back */
+	PGREADAHEAD,		/* folios read by readahead */
 	NR_VM_EVENT_ITEMS
 };
 
@@ -31,6 +42,11 @@ extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 static inline void count_vm_event(enum vm_event_item item)
 {
 	__atomic_fetch_add(&vm_event_states[smp_processor_id()][item], 1, __ATOMIC_RELAXED);
+}
+
+static inline void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	__atomic_fetch_add(&vm_event_states[smp_processor_id()][item], n, __ATOMIC_RELAXED);
 }
 
 unsigned long sum_vm_event(enum vm_event_item item);	/* over all CPUs */

@@ -32,6 +32,7 @@
 #include <sched.h>
 #include <page_alloc.h>
 #include <printk.h>
+#include <trace.h>
 #include <uapi/faultline/signal.h>
 
 /* Provided by kernel/task (<signal.h>); weak defaults in transitional.c. */
@@ -180,6 +181,7 @@ static vm_fault_t fault_mmap_loop(struct pt_regs *regs, struct mm_struct *mm,
 			return 0;
 		if (!(fault & VM_FAULT_RETRY))
 			break;
+		trace_event(TRACE_FAULT_RETRY, addr, TRACE_RETRY_HANDLER | (uint64_t)fault << 8);
 		flags |= FAULT_FLAG_TRIED;	/* lock already dropped by the handler */
 		/* issue 4+: return here if a fatal signal is pending (fault_signal_pending) */
 	}
@@ -235,7 +237,9 @@ void do_page_fault(struct pt_regs *regs, uintptr_t addr, unsigned int flags)
 		goto out;
 	}
 	arch_irq_enable();
+	trace_event(TRACE_FAULT_BEGIN, addr, flags);
 	fault = fault_mmap_loop(regs, mm, addr, flags);
+	trace_event(TRACE_FAULT_END, addr, fault);
 	if (fault & VM_FAULT_ERROR)
 		fault_error(regs, addr, flags, fault);
 out:

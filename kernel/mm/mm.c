@@ -47,6 +47,7 @@ struct mm_struct *mm_alloc(void)
 	mm->pgd_pa = __pa(mm->pgd);
 	arch_pgd_init_user(mm->pgd);
 	init_rwsem(&mm->mmap_lock);
+	mm->mmap_lock.traced = true;	/* mmap_lock_* events in the trace */
 	mutex_init(&mm->page_table_lock);
 	mm->mmap_base = ALIGN_DOWN(USER_TOP - MMAP_TOP_GAP, PAGE_SIZE);
 	atomic_set(&mm->mm_users, 1);

@@ -27,6 +27,14 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[COW_FAULT] = "cow_fault",	[COW_REUSE] = "cow_reuse",
 	[FAULT_SEGV] = "segv",		[FAULT_SIGBUS] = "sigbus",
 	[UACCESS_EFAULT] = "efault",	[OOM_KILL] = "oom_kill",
+	[PGMAJFAULT] = "pgmajfault",	[PGCACHE_HIT] = "pgcache_hit",
+	[PGCACHE_MISS] = "pgcache_miss",
+	[PGFAULT_RETRY_READ] = "pgfault_retry_read",
+	[PGFAULT_RETRY_LOCKED] = "pgfault_retry_locked",
+	[PGFAULT_RETRY_SIGNAL] = "pgfault_retry_signal",
+	[FILEMAP_REFETCH] = "filemap_refetch",
+	[PGPGIN] = "pgpgin",		[PGPGOUT] = "pgpgout",
+	[PGREADAHEAD] = "pgreadahead",
 };
 
 unsigned long sum_vm_event(enum vm_event_item item)
@@ -76,5 +84,15 @@ void fill_fl_vmstat(struct fl_vmstat *out, struct mm_struct *mm)
 	out->efault = sum_vm_event(UACCESS_EFAULT);
 	out->tlb_shootdown = tlb.shootdowns_sent;
 	out->oom_kill = sum_vm_event(OOM_KILL);
+	out->pgmajfault = sum_vm_event(PGMAJFAULT);
+	out->pgcache_hit = sum_vm_event(PGCACHE_HIT);
+	out->pgcache_miss = sum_vm_event(PGCACHE_MISS);
+	out->pgfault_retry_read = sum_vm_event(PGFAULT_RETRY_READ);
+	out->pgfault_retry_locked = sum_vm_event(PGFAULT_RETRY_LOCKED);
+	out->pgfault_retry_signal = sum_vm_event(PGFAULT_RETRY_SIGNAL);
+	out->filemap_refetch = sum_vm_event(FILEMAP_REFETCH);
+	out->pgpgin = sum_vm_event(PGPGIN);
+	out->pgpgout = sum_vm_event(PGPGOUT);
+	out->pgreadahead = sum_vm_event(PGREADAHEAD);
 	fill_self(out, mm);
 }

@@ -635,7 +635,38 @@ static int test_oom_survival(void)
 	return 0;
 }
 
+/* /proc's formats: /tests/proctests, which prints its own details. */
+static int test_procfs(void)
+{
+	char *argv[] = { "/tests/proctests", NULL };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	return pid < 0 ? fail("fork") : wait_code(pid);
+}
+
 /* ---- runner ---- */
+
+/* ---- file mmap: the page-cache suite (user/tests/mmaptests.c) runs as one test ---- */
+
+static int test_mmaptests(void)
+{
+	char *argv[] = { "mmaptests", NULL };
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execve("/tests/mmaptests", argv, environ);
+		_exit(99);
+	}
+	EXPECT(pid > 0, "fork: %s", strerror(errno));
+	EXPECT(wait_code(pid) == 0, "/tests/mmaptests reported failures (99: exec failed)");
+	return 0;
+}
 
 static const struct {
 	const char *name;
@@ -658,6 +689,8 @@ static const struct {
 	{ "pipe_processes", test_pipe_processes },
 	{ "proc_exhaustion", test_proc_exhaustion },
 	{ "oom_survival", test_oom_survival },
+	{ "procfs", test_procfs },
+	{ "mmaptests", test_mmaptests },
 };
 
 static int run_one(int i)

@@ -153,6 +153,7 @@ struct ext2_inode_info {
 	uint32_t i_data[EXT2_N_BLOCKS];	/* [R] block map (0: hole) */
 	uint32_t i_flags;		/* [R] */
 	uint32_t i_dtime;		/* [R] */
+	struct mutex i_alloc_mutex;	/* regular files: allocating or freeing blocks (file.c) */
 	struct inode vfs_inode;
 };
 
@@ -185,6 +186,7 @@ int ext2_get_block(struct inode *inode, uint64_t iblock, bool create, uint32_t *
 int ext2_write_inode(struct inode *inode, bool wait);
 void ext2_evict_inode(struct inode *inode);
 int ext2_setsize(struct inode *inode, loff_t size);
+void ext2_truncate_blocks(struct inode *inode, uint64_t first);
 void ext2_set_inode_ops(struct inode *inode);
 extern const struct inode_operations ext2_file_inode_operations;
 extern const struct file_operations ext2_file_operations;
@@ -200,8 +202,7 @@ int ext2_empty_dir(struct inode *dir);
 int ext2_make_empty(struct inode *inode, struct inode *parent);
 
 /* file.c */
-ssize_t ext2_file_read(struct file *file, struct iov_iter *to, loff_t *pos);
 ssize_t ext2_file_write(struct file *file, struct iov_iter *from, loff_t *pos);
-int ext2_readpage(struct inode *inode, void *kaddr, unsigned long index);
+extern const struct address_space_operations ext2_aops;
 
 #endif

@@ -1,148 +1,210 @@
 /*
- * ext2/file.c - regular files: read and write through the buffer cache, a
- * block at a time (holes read as zeros; writes fill them), fsync, and the
- * page-cache fill for mappings and exec.
+ * ext2/file.c - regular files through the page cache (kernel/mm/filemap.c):
+ * read(2) is filemap_read, write(2) generic_perform_write, mappings
+ * filemap_fault; ext2 supplies the address_space operations that move a
+ * folio to and from its blocks.
  *
- * Transitional: the page cache (kernel/mm/filemap.c, pagecache helper) takes
- * file data over with a_ops->read_folio built on ext2_get_block; until then
- * write() and a mapping of the same file do not see each other's changes.
+ * Data blocks go through the buffer cache (the only path to the disk ext2
+ * has, so a block is never cached twice with different contents): read_folio
+ * copies the folio's blocks in (holes read as zeros) and ends the read before
+ * it returns; writepage copies them out, marks the buffers dirty and ends the
+ * writeback; fsync then writes the buffers and the inode.
  *
- * Locks: write takes i_rwsem for writing (it may allocate; a user copy may
- * then fault: i_rwsem -> mmap_lock, as in Linux). Reads and page fills take
- * no inode lock (a page fault holds mmap_lock and comes here): they read
- * block pointers with READ_ONCE and buffers by reference, so a racing
- * truncate can only make them see old bytes, never a freed buffer.
+ * Block allocation happens at write(2) time, under i_rwsem, before the bytes
+ * reach the page cache, so writepage (flusher, fsync, msync: folio locked, no
+ * inode lock) normally only looks blocks up. A MAP_SHARED store into a hole is
+ * the exception: writepage allocates then. Every allocation and truncation of
+ * the block map takes ext2_inode_info.i_alloc_mutex.
+ *
+ * Lock order: i_rwsem -> folio lock -> i_alloc_mutex -> buffer locks.
  */
 #include "ext2.h"
 #include <string.h>
 
-/* Copy bytes [pos, pos + n) of one block out, zeros for a hole. */
-static int read_block_part(struct inode *inode, loff_t pos, size_t n, void *dst,
-			   struct iov_iter *to)
+/* Map file block iblock, allocating with create. Locks: takes i_alloc_mutex. */
+static int ext2_map_block(struct inode *inode, uint64_t iblock, bool create, uint32_t *out)
 {
-	unsigned long bs = inode->i_sb->s_blocksize;
-	struct buffer_head *bh = NULL;
-	uint32_t block;
-	int err = ext2_get_block(inode, (uint64_t)pos / bs, false, &block);
-	const char *src;
-	static const char zeros[4096];
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	int err;
 
-	if (err)
-		return err;
-	if (block) {
-		bh = sb_bread(inode->i_sb, block);
-		if (!bh)
-			return -EIO;
-		src = bh->b_data + (pos & (loff_t)(bs - 1));
-	} else {
-		src = zeros;
-	}
-	if (to)
-		err = copy_to_iter(src, n, to) == n ? 0 : -EFAULT;
-	else
-		memcpy(dst, src, n);
-	brelse(bh);
+	if (!create)
+		return ext2_get_block(inode, iblock, false, out);
+	mutex_lock(&ei->i_alloc_mutex);
+	err = ext2_get_block(inode, iblock, true, out);
+	mutex_unlock(&ei->i_alloc_mutex);
 	return err;
 }
 
-ssize_t ext2_file_read(struct file *file, struct iov_iter *to, loff_t *pos)
-{
-	struct inode *inode = file->f_inode;
-	unsigned long bs = inode->i_sb->s_blocksize;
-	size_t done = 0;
-	int err = 0;
-
-	while (to->count && *pos < READ_ONCE(inode->i_size)) {
-		size_t n = MIN(to->count, (size_t)(READ_ONCE(inode->i_size) - *pos));
-
-		n = MIN(n, bs - (size_t)(*pos & (loff_t)(bs - 1)));
-		err = read_block_part(inode, *pos, n, NULL, to);
-		if (err)
-			break;
-		*pos += (loff_t)n;
-		done += n;
-	}
-	return done ? (ssize_t)done : err;
-}
-
-/* Copy n bytes into the block at pos (allocated if needed). */
-static int write_block_part(struct inode *inode, loff_t pos, size_t n, struct iov_iter *from)
+/* Fill one block-sized piece of a folio from the disk (zeros for a hole). */
+static int read_folio_block(struct inode *inode, uint64_t iblock, char *dst)
 {
 	unsigned long bs = inode->i_sb->s_blocksize;
 	struct buffer_head *bh;
 	uint32_t block;
-	int err = ext2_get_block(inode, (uint64_t)pos / bs, true, &block);
+	int err = ext2_map_block(inode, iblock, false, &block);
 
 	if (err)
 		return err;
-	bh = n == bs ? sb_getblk(inode->i_sb, block) : sb_bread(inode->i_sb, block);
+	if (!block) {
+		memset(dst, 0, bs);
+		return 0;
+	}
+	bh = sb_bread(inode->i_sb, block);
 	if (!bh)
 		return -EIO;
-	if (copy_from_iter(bh->b_data + (pos & (loff_t)(bs - 1)), n, from) != n)
-		err = -EFAULT;
+	memcpy(dst, bh->b_data, bs);
+	brelse(bh);
+	return 0;
+}
+
+/* a_ops->read_folio: synchronous; the folio is unlocked (folio_end_read) on return. */
+static int ext2_read_folio(struct file *file, struct folio *folio)
+{
+	struct inode *inode = folio_mapping(folio)->host;
+	unsigned long bs = inode->i_sb->s_blocksize;
+	loff_t pos = folio_pos(folio), size = i_size_read(inode);
+	char *va = folio_address(folio);
+	int err = 0;
+
+	(void)file;
+	for (size_t off = 0; off < PAGE_SIZE && !err; off += bs) {
+		if (pos + (loff_t)off >= size)
+			memset(va + off, 0, PAGE_SIZE - off);	/* past the end: zeros */
+		else
+			err = read_folio_block(inode, (uint64_t)(pos + (loff_t)off) / bs, va + off);
+		if (pos + (loff_t)off >= size)
+			break;
+	}
+	folio_end_read(folio, err == 0);
+	return 0;	/* an error shows as !uptodate (PG_error), as for an async read */
+}
+
+/* Copy one block-sized piece of a folio into its disk block's buffer. */
+static int write_folio_block(struct inode *inode, uint64_t iblock, const char *src)
+{
+	struct buffer_head *bh;
+	uint32_t block;
+	int err = ext2_map_block(inode, iblock, true, &block);
+
+	if (err)
+		return err;
+	bh = sb_getblk(inode->i_sb, block);
+	if (!bh)
+		return -EIO;
+	memcpy(bh->b_data, src, inode->i_sb->s_blocksize);
 	mark_buffer_dirty(bh);
 	brelse(bh);
+	return 0;
+}
+
+/* a_ops->writepage: the blocks inside i_size go to the buffer cache. */
+static int ext2_writepage(struct folio *folio, struct writeback_control *wbc)
+{
+	struct inode *inode = folio_mapping(folio)->host;
+	unsigned long bs = inode->i_sb->s_blocksize;
+	loff_t pos = folio_pos(folio), size = i_size_read(inode);
+	const char *va = folio_address(folio);
+	int err = 0;
+
+	(void)wbc;
+	for (size_t off = 0; off < PAGE_SIZE && pos + (loff_t)off < size && !err; off += bs)
+		err = write_folio_block(inode, (uint64_t)(pos + (loff_t)off) / bs, va + off);
+	folio_unlock(folio);
+	folio_end_writeback(folio);
+	if (err)
+		printk("ext2: inode %lu: writing page %lu failed (%d); the data stays in memory "
+		       "only (check the disk with e2fsck)\n", inode->i_ino,
+		       (unsigned long)folio_index(folio), err);
 	return err;
 }
 
+/* a_ops->fsync: after the folios, the inode and every dirty buffer. */
+static int ext2_fsync(struct inode *inode)
+{
+	int err = write_inode_now(inode, true);
+
+	return sync_blockdev(inode->i_sb) ?: err;
+}
+
+const struct address_space_operations ext2_aops = {
+	.read_folio = ext2_read_folio,
+	.writepage = ext2_writepage,
+	.fsync = ext2_fsync,
+};
+
+/* Allocate the blocks under bytes [pos, pos + n) before they are written. Locks: i_rwsem. */
+static int ext2_prealloc(struct inode *inode, loff_t pos, size_t n)
+{
+	unsigned long bs = inode->i_sb->s_blocksize;
+	uint32_t block;
+	int err = 0;
+
+	for (uint64_t b = (uint64_t)pos / bs; b <= (uint64_t)(pos + (loff_t)n - 1) / bs && !err; b++)
+		err = ext2_map_block(inode, b, true, &block);
+	return err;
+}
+
+/* Free blocks a short write allocated past the end of the file. Locks: i_rwsem. */
+static void ext2_trim_prealloc(struct inode *inode)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	unsigned long bs = inode->i_sb->s_blocksize;
+
+	mutex_lock(&ei->i_alloc_mutex);
+	ext2_truncate_blocks(inode, ((uint64_t)i_size_read(inode) + bs - 1) / bs);
+	mutex_unlock(&ei->i_alloc_mutex);
+}
+
+/* write(2): a page at a time, its blocks allocated first, then the page cache's copy. */
 ssize_t ext2_file_write(struct file *file, struct iov_iter *from, loff_t *pos)
 {
 	struct inode *inode = file->f_inode;
-	unsigned long bs = inode->i_sb->s_blocksize;
 	size_t done = 0;
-	int err = 0;
+	ssize_t ret = 0;
 
 	down_write(&inode->i_rwsem);
 	if (file->f_flags & O_APPEND)
-		*pos = inode->i_size;
+		*pos = i_size_read(inode);
 	while (from->count) {
-		size_t n = MIN(from->count, bs - (size_t)(*pos & (loff_t)(bs - 1)));
+		size_t n = MIN(from->count, PAGE_SIZE - ((size_t)*pos & (PAGE_SIZE - 1)));
+		struct iov_iter chunk = *from;
 
-		err = write_block_part(inode, *pos, n, from);
-		if (err)
+		if (*pos + (loff_t)n > inode->i_sb->s_maxbytes) {
+			ret = -EFBIG;
 			break;
-		*pos += (loff_t)n;
-		done += n;
-		if (*pos > inode->i_size)
-			inode->i_size = *pos;
+		}
+		ret = ext2_prealloc(inode, *pos, n);
+		if (ret)
+			break;
+		chunk.count = n;
+		ret = generic_perform_write(file, &chunk, pos);
+		if (ret <= 0)
+			break;
+		from->base += ret;
+		from->count -= (size_t)ret;
+		done += (size_t)ret;
+		if ((size_t)ret < n)
+			break;
 	}
+	if (ret <= 0 || from->count)
+		ext2_trim_prealloc(inode);	/* blocks allocated for bytes never written */
 	if (done) {
 		inode->i_mtime = inode->i_ctime = current_time(inode);
 		mark_inode_dirty(inode);
 	}
 	up_write(&inode->i_rwsem);
-	if (done)
-		truncate_inode_pages(inode);	/* transitional: drop stale cached pages */
-	return done ? (ssize_t)done : err;
+	return done ? (ssize_t)done : ret;
 }
 
-int ext2_readpage(struct inode *inode, void *kaddr, unsigned long index)
+static int ext2_file_fsync(struct file *file)
 {
-	unsigned long bs = inode->i_sb->s_blocksize;
-	loff_t pos = (loff_t)index << PAGE_SHIFT, end;
-	int err = 0;
-
-	memset(kaddr, 0, PAGE_SIZE);
-	end = MIN(pos + (loff_t)PAGE_SIZE, READ_ONCE(inode->i_size));
-	for (loff_t p = pos; p < end && !err; p += (loff_t)bs) {
-		size_t n = MIN((size_t)bs, (size_t)(end - p));
-
-		err = read_block_part(inode, p, n, (char *)kaddr + (p - pos), NULL);
-	}
-	return err;
-}
-
-static int ext2_fsync(struct file *file)
-{
-	int err = write_inode_now(file->f_inode, true);
-
-	return sync_blockdev(file->f_inode->i_sb) ?: err;
+	return vfs_fsync_range(file, 0, INT64_MAX);
 }
 
 const struct file_operations ext2_file_operations = {
-	.read = ext2_file_read,
+	.read = filemap_read,
 	.write = ext2_file_write,
 	.llseek = generic_file_llseek,
 	.mmap = generic_file_mmap,
-	.fsync = ext2_fsync,
+	.fsync = ext2_file_fsync,
 };

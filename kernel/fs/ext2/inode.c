@@ -104,6 +104,7 @@ void ext2_set_inode_ops(struct inode *inode)
 	} else if (S_ISREG(inode->i_mode)) {
 		inode->i_op = &ext2_file_inode_operations;
 		inode->i_fop = &ext2_file_operations;
+		inode->i_data.a_ops = &ext2_aops;
 	}
 }
 
@@ -153,8 +154,8 @@ int ext2_write_inode(struct inode *inode, bool wait)
 	raw->i_gid = (uint16_t)inode->i_gid;
 	raw->i_gid_high = (uint16_t)(inode->i_gid >> 16);
 	raw->i_links_count = (uint16_t)inode->i_nlink;
-	raw->i_size = (uint32_t)inode->i_size;
-	raw->i_size_high = S_ISREG(inode->i_mode) ? (uint32_t)((uint64_t)inode->i_size >> 32) : 0;
+	raw->i_size = (uint32_t)i_size_read(inode);
+	raw->i_size_high = S_ISREG(inode->i_mode) ? (uint32_t)((uint64_t)i_size_read(inode) >> 32) : 0;
 	raw->i_atime = (uint32_t)inode->i_atime;
 	raw->i_ctime = (uint32_t)inode->i_ctime;
 	raw->i_mtime = (uint32_t)inode->i_mtime;
@@ -334,8 +335,9 @@ static void ext2_free_branch(struct inode *inode, uint32_t *slot, int depth, uin
 	}
 }
 
-/* Free every block mapping file blocks >= first. */
-static void ext2_truncate_blocks(struct inode *inode, uint64_t first)
+/* Free every block mapping file blocks >= first. Locks: i_rwsem for writing, or
+ * i_alloc_mutex for a regular file (ext2/file.c). */
+void ext2_truncate_blocks(struct inode *inode, uint64_t first)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	uint64_t p = EXT2_SB(inode->i_sb)->s_addr_per_block;
@@ -373,22 +375,31 @@ static int ext2_zero_tail(struct inode *inode, loff_t size)
 	return 0;
 }
 
+/*
+ * Truncate or extend: the new size first, then the page cache past it goes
+ * (unmapped from every process, the last page's tail zeroed), then the blocks.
+ */
 int ext2_setsize(struct inode *inode, loff_t size)
 {
+	struct ext2_inode_info *ei = EXT2_I(inode);
 	unsigned long bs = inode->i_sb->s_blocksize;
-	int err;
+	loff_t old = i_size_read(inode);
+	int err = 0;
 
 	rwsem_assert_held_write(&inode->i_rwsem);
-	if (size < inode->i_size) {
+	spin_lock(&inode->i_size_lock);
+	i_size_write(inode, size);
+	spin_unlock(&inode->i_size_lock);
+	truncate_pagecache(inode, size);
+	if (size < old) {
+		mutex_lock(&ei->i_alloc_mutex);
 		err = ext2_zero_tail(inode, size);
-		if (err)
-			return err;
 		ext2_truncate_blocks(inode, ((uint64_t)size + bs - 1) / bs);
+		mutex_unlock(&ei->i_alloc_mutex);
 	}
-	inode->i_size = size;
 	inode->i_mtime = inode->i_ctime = current_time(inode);
 	mark_inode_dirty(inode);
-	return 0;
+	return err;
 }
 
 /* The last reference went: an inode with no names left is freed on disk. */
@@ -407,5 +418,4 @@ void ext2_evict_inode(struct inode *inode)
 
 const struct inode_operations ext2_file_inode_operations = {
 	.setsize = ext2_setsize,
-	.readpage = ext2_readpage,
 };

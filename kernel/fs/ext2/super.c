@@ -50,7 +50,10 @@ static struct inode *ext2_alloc_inode(struct super_block *sb)
 {
 	struct ext2_inode_info *ei = kzalloc(sizeof(*ei));
 
-	return ei ? &ei->vfs_inode : NULL;
+	if (!ei)
+		return NULL;
+	mutex_init(&ei->i_alloc_mutex);
+	return &ei->vfs_inode;
 }
 
 static void ext2_free_inode_mem(struct inode *inode)

@@ -60,16 +60,18 @@
 /* Faultline's own (uapi/faultline/fl.h). */
 #define __NR_fl_vmstat		37	/* (struct fl_vmstat *buf, size_t size) -> bytes filled */
 #define __NR_fl_proclist	38	/* (struct fl_procinfo *buf, size_t n) -> entries filled */
+/* Page cache (issue 4). */
+#define __NR_msync		39	/* (void *addr, size_t len, int flags: MS_*) */
 
 /* Files, continued (issue 4). */
-#define __NR_mkdir		39	/* (const char *path, mode_t mode) */
-#define __NR_rmdir		40	/* (const char *path) */
-#define __NR_rename		41	/* (const char *old, const char *new) */
-#define __NR_fsync		42	/* (int fd) */
-#define __NR_sync		43	/* () */
-#define __NR_truncate		44	/* (const char *path, off_t length) */
-#define __NR_ftruncate		45	/* (int fd, off_t length) */
+#define __NR_mkdir		40	/* (const char *path, mode_t mode) */
+#define __NR_rmdir		41	/* (const char *path) */
+#define __NR_rename		42	/* (const char *old, const char *new) */
+#define __NR_fsync		43	/* (int fd) */
+#define __NR_sync		44	/* () */
+#define __NR_truncate		45	/* (const char *path, off_t length) */
+#define __NR_ftruncate		46	/* (int fd, off_t length) */
 
-#define __NR_syscalls		46
+#define __NR_syscalls		47
 
 #endif
