@@ -25,7 +25,7 @@ timeout 150 gdb-multiarch -q -batch -nx -x tools/gdb/gdbinit \
 	-ex "target remote localhost:$PORT" \
 	-ex "hbreak do_irq" -ex "continue" -ex "bt 30" \
 	-ex "delete" -ex "hbreak arch_console_getc" -ex "continue" \
-	-ex "fl-cpus" -ex "fl-dmesg 600" \
+	-ex "fl-cpus" -ex "fl-dmesg 4000" \
 	-ex "delete" -ex "hbreak do_page_fault" -ex "ignore 3 40" -ex "continue" \
 	-ex "echo === fl-vmas\n" -ex "fl-vmas pid 1" \
 	-ex "echo === fl-pte\n" -ex "fl-pte init_process->mm->start_stack pid 1" \
