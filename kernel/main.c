@@ -10,6 +10,7 @@
  * status when it ends. Without that program it starts the console monitor.
  */
 #include <rcupdate.h>
+#include <fault_policy.h>
 #include <arch.h>
 #include <boot.h>
 #include <cpu.h>
@@ -102,6 +103,7 @@ void kernel_main(struct boot_info *bi)
 	       (unsigned long long)(arch_time_ns() - t0) / 1000,
 	       (unsigned long long)arch_time_ns() / 1000);
 	rcu_init();
+	fault_policy_init();
 	init = kthread_run(kernel_init, bi, "init");
 	if (!init)
 		panic("cannot create the init thread (out of memory?)");

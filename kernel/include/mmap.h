@@ -10,6 +10,7 @@
 #include <arch.h>
 #include <pgtable.h>
 #include <mm.h>
+#include <mmap_lock.h>
 
 /* Nothing is ever mapped below this (catches NULL + offset bugs). */
 #define MMAP_MIN_ADDR		(4UL * MiB)
@@ -22,16 +23,6 @@
 #ifndef USER_TOP
 #define USER_TOP	(PT_LEVEL_SIZE(PT_ROOT_LEVEL) * (PT_ENTRIES / 2))
 #endif
-
-/* ---- mmap_lock (Linux's wrappers) ----------------------------------------- */
-static inline void mmap_read_lock(struct mm_struct *mm) { down_read(&mm->mmap_lock); }
-static inline bool mmap_read_trylock(struct mm_struct *mm) { return down_read_trylock(&mm->mmap_lock); }
-static inline void mmap_read_unlock(struct mm_struct *mm) { up_read(&mm->mmap_lock); }
-static inline void mmap_write_lock(struct mm_struct *mm) { down_write(&mm->mmap_lock); }
-static inline void mmap_write_unlock(struct mm_struct *mm) { up_write(&mm->mmap_lock); }
-static inline void mmap_write_downgrade(struct mm_struct *mm) { downgrade_write(&mm->mmap_lock); }
-#define mmap_assert_locked(mm)		rwsem_assert_held(&(mm)->mmap_lock)
-#define mmap_assert_write_locked(mm)	rwsem_assert_held_write(&(mm)->mmap_lock)
 
 /* ---- the VMA set (vma.c) ----------------------------------------------------
  * find_vma: the first VMA with vm_end > addr (it may start above addr), or

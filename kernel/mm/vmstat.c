@@ -27,6 +27,16 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[COW_FAULT] = "cow_fault",	[COW_REUSE] = "cow_reuse",
 	[FAULT_SEGV] = "segv",		[FAULT_SIGBUS] = "sigbus",
 	[UACCESS_EFAULT] = "efault",	[OOM_KILL] = "oom_kill",
+	[PGMAJFAULT] = "pgmajfault",	[FAULT_MAJOR] = "fault_major",
+	[FAULT_MINOR] = "fault_minor",
+	[VMA_LOCK_SUCCESS] = "vma_lock_success",	[VMA_LOCK_ABORT] = "vma_lock_abort",
+	[VMA_LOCK_RETRY] = "vma_lock_retry",		[VMA_LOCK_MISS] = "vma_lock_miss",
+	[VMA_LOCK_RETRY_VMA] = "vma_lock_retry_vma",	[VMA_WRITE_WAIT] = "vma_write_wait",
+	[FAULT_RETRY] = "fault_retry",			[FAULT_SIGNAL] = "fault_signal",
+	[FAULT_MMAP_USER] = "fault_mmap_user",		[FAULT_NOWAIT_REFUSED] = "fault_nowait_refused",
+	[MMAP_LOCK_READ] = "mmap_lock_read",		[MMAP_LOCK_READ_FAULT] = "mmap_lock_read_fault",
+	[MMAP_LOCK_WRITE] = "mmap_lock_write",		[MMAP_LOCK_CONTENDED] = "mmap_lock_contended",
+	[MMAP_LOCK_WAIT_NS] = "mmap_lock_wait_ns",
 };
 
 unsigned long sum_vm_event(enum vm_event_item item)
@@ -44,7 +54,7 @@ void vmstat_dump(void)
 	unsigned int i;
 
 	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		printk("%-16s %lu\n", vm_event_names[i], sum_vm_event(i));
+		printk("%-22s %lu\n", vm_event_names[i], sum_vm_event(i));
 }
 
 static void fill_self(struct fl_vmstat *out, struct mm_struct *mm)
