@@ -149,6 +149,10 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
  * retaken, *unlocked is set (unlocked may be NULL). Sleeps: yes. */
 int fixup_user_fault(struct mm_struct *mm, unsigned long address, unsigned int fault_flags,
 		     bool *unlocked);
+/* For ktests: the fault loop as a user access at addr in mm would run it (VMA lock
+ * first, per the policy), without a trap. addr must be mapped and accessible.
+ * Returns the last handle_mm_fault result; nothing held. Sleeps: yes. */
+vm_fault_t handle_user_fault_test(struct mm_struct *mm, unsigned long addr, unsigned int flags);
 /* mmap_lock for read + find_vma + stack growth; NULL (nothing held) if no VMA. */
 struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long addr,
 					    struct pt_regs *regs);

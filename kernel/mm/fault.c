@@ -285,6 +285,11 @@ lock_mmap:
 	return fault;
 }
 
+vm_fault_t handle_user_fault_test(struct mm_struct *mm, unsigned long addr, unsigned int flags)
+{
+	return fault_locked_loop(NULL, mm, addr, flags | FAULT_FLAG_USER | FAULT_FLAG_DEFAULT);
+}
+
 int fixup_user_fault(struct mm_struct *mm, unsigned long address, unsigned int fault_flags,
 		     bool *unlocked)
 {
