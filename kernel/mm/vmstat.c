@@ -15,6 +15,7 @@
 #include <mmap.h>
 #include <page_alloc.h>
 #include <tlb.h>
+#include <fault_policy.h>
 #include <printk.h>
 #include <string.h>
 #include <uapi/faultline/fl.h>
@@ -86,5 +87,23 @@ void fill_fl_vmstat(struct fl_vmstat *out, struct mm_struct *mm)
 	out->efault = sum_vm_event(UACCESS_EFAULT);
 	out->tlb_shootdown = tlb.shootdowns_sent;
 	out->oom_kill = sum_vm_event(OOM_KILL);
+	out->pgmajfault = sum_vm_event(PGMAJFAULT);
+	out->fault_major = sum_vm_event(FAULT_MAJOR);
+	out->fault_minor = sum_vm_event(FAULT_MINOR);
+	out->vma_lock_success = sum_vm_event(VMA_LOCK_SUCCESS);
+	out->vma_lock_abort = sum_vm_event(VMA_LOCK_ABORT);
+	out->vma_lock_retry = sum_vm_event(VMA_LOCK_RETRY);
+	out->vma_lock_miss = sum_vm_event(VMA_LOCK_MISS);
+	out->vma_lock_retry_vma = sum_vm_event(VMA_LOCK_RETRY_VMA);
+	out->vma_write_wait = sum_vm_event(VMA_WRITE_WAIT);
+	out->fault_retry = sum_vm_event(FAULT_RETRY);
+	out->fault_signal = sum_vm_event(FAULT_SIGNAL);
+	out->fault_mmap_user = sum_vm_event(FAULT_MMAP_USER);
+	out->mmap_lock_read = sum_vm_event(MMAP_LOCK_READ);
+	out->mmap_lock_read_fault = sum_vm_event(MMAP_LOCK_READ_FAULT);
+	out->mmap_lock_write = sum_vm_event(MMAP_LOCK_WRITE);
+	out->mmap_lock_contended = sum_vm_event(MMAP_LOCK_CONTENDED);
+	out->mmap_lock_wait_ns = sum_vm_event(MMAP_LOCK_WAIT_NS);
+	out->fault_policy = fault_policy_get();
 	fill_self(out, mm);
 }
