@@ -95,7 +95,7 @@ gdb-check: $(KERNEL_IMAGE)
 	tools/gdb/check.sh $(ARCH)
 
 bench: deps
-	@for a in $(TEST_ARCHS); do $(MAKE) --no-print-directory ARCH=$$a DEBUG=0 all && \
+	@for a in $(TEST_ARCHS); do $(MAKE) --no-print-directory -s ARCH=$$a DEBUG=0 all && \
 		tools/bench.sh $$a || exit 1; done
 
 clean:

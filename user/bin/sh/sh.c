@@ -130,6 +130,9 @@ static pid_t start_cmd(struct sh_pipeline *p, int i, int in, int *next_in)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		/* ^C is for the foreground command; background jobs keep ignoring it. */
+		if (!p->background)
+			signal(SIGINT, SIG_DFL);
 		if (fds[0] >= 0)
 			close(fds[0]);
 		run_child(&p->cmd[i], in, fds[1]);
@@ -240,8 +243,13 @@ int main(int argc, char **argv)
 		run_line(argv[2]);
 		return last_status;
 	}
+	if (argc == 1 && isatty(0)) {
+		/* The console sends ^C to every process: the interactive shell survives it. */
+		signal(SIGINT, SIG_IGN);
+		return run_file(stdin, 1);
+	}
 	if (argc == 1)
-		return run_file(stdin, isatty(0));
+		return run_file(stdin, 0);
 	f = fopen(argv[1], "r");
 	if (!f) {
 		fprintf(stderr, "sh: %s: %s\n", argv[1], strerror(errno));
