@@ -143,6 +143,7 @@ struct zap_batch {
 	struct mm_struct *mm;
 	unsigned long start;		/* first address not yet flushed */
 	unsigned int nr;
+	bool cleared;			/* a PTE was cleared since the last flush */
 	struct page *pages[ZAP_BATCH];
 };
 
@@ -151,7 +152,9 @@ static void zap_flush(struct zap_batch *zb, unsigned long end)
 {
 	unsigned int i;
 
-	flush_tlb_mm_range(zb->mm, zb->start, end);
+	if (zb->cleared)		/* nothing cleared: no shootdown IPIs at all */
+		flush_tlb_mm_range(zb->mm, zb->start, end);
+	zb->cleared = false;
 	for (i = 0; i < zb->nr; i++)
 		put_page(zb->pages[i]);
 	zb->nr = 0;
@@ -165,6 +168,7 @@ static int zap_one(pte_t *ptep, unsigned long addr, void *arg)
 	struct page *page;
 
 	set_pte(ptep, 0);
+	zb->cleared = true;
 	if (is_zero_pa(pa))
 		return 0;
 	page = phys_to_page(pa);
@@ -182,8 +186,15 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 	mutex_lock(&mm->page_table_lock);
 	walk_present_ptes(mm, start, end, zap_one, &zb);
-	zap_flush(&zb, end);
 	mutex_unlock(&mm->page_table_lock);
+	/*
+	 * The last batch is flushed after dropping the mm-wide page-table lock, so
+	 * faults elsewhere in the mm do not wait for our shootdown IPIs. Safe: the
+	 * VMA is being removed (write-locked and detached under mmap_lock held for
+	 * write, or the mm is dead), so nobody can fault [start, end) back in
+	 * before we return, and its pages are freed only after the flush.
+	 */
+	zap_flush(&zb, end);
 }
 
 /* Clear one root entry of the user half and free the tables below it. */

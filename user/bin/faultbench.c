@@ -3,8 +3,10 @@
  *   faultbench [ROUNDS]
  * For 1, 2 and 4 threads, each thread repeatedly mmaps 16 MiB, writes one byte per page
  * (one fault each) and munmaps it; the first pass is a discarded warm-up, then ROUNDS
- * (default 4) passes are timed. Each configuration runs without and with one extra thread
- * doing mmap/munmap of an unrelated 64 KiB region in a loop (a mmap_lock writer). Then
+ * (default 4) passes are timed. Each configuration runs alone, with one extra thread doing
+ * mmap/munmap of an unrelated 64 KiB region in a loop (a mmap_lock writer; placed far from
+ * the workers' regions so it never merges with them), and with that loop also writing one
+ * page of its region (so each munmap zaps a PTE and shoots down TLBs). Then
  * fork+exit+wait per second. The kernel's fault policy (fault_policy= at boot) is printed;
  * tools/bench.sh boots once per policy. Output lines start with "faultbench:".
  */
@@ -22,11 +24,13 @@
 #define REGION		(16UL << 20)
 #define PAGE		4096UL
 #define MAX_THREADS	4
+#define CHURN_HINT	0x10000000UL
 
 static const char *const policy_names[] = { "mmap", "vma", "retry_vma", "uptodate", "hold" };
 static int rounds = 4;
 static volatile int go, stop_churn;
 static volatile long churn_ops;
+static int churn_touch;		/* the loop writes one page of its region (munmap then zaps it) */
 
 static double now_s(void)
 {
@@ -65,11 +69,16 @@ static void *churn(void *arg)
 {
 	(void)arg;
 	while (!stop_churn) {
-		char *p = mmap(NULL, 64 * 1024, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			       -1, 0);
+		/* Far below the workers' regions (they are placed top-down near mmap_base), so it
+		 * never merges with or splits one of their VMAs: truly unrelated. */
+		char *p = mmap((void *)CHURN_HINT, 64 * 1024, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		if (p != MAP_FAILED)
+		if (p != MAP_FAILED) {
+			if (churn_touch)
+				p[0] = 1;	/* one page: munmap really unmaps (and flushes) */
 			munmap(p, 64 * 1024);
+		}
 		churn_ops++;
 	}
 	return NULL;
@@ -126,7 +135,10 @@ int main(int argc, char **argv)
 	fl_vmstat(&st);
 	printf("faultbench: policy %s, %d timed rounds of %lu MiB per thread\n",
 	       st.fault_policy < 5 ? policy_names[st.fault_policy] : "?", rounds, REGION >> 20);
-	for (int churn_on = 0; churn_on <= 1; churn_on++) {
+	/* 0: alone; 1: + mmap/munmap loop; 2: + the loop also writing one page, so every
+	 * munmap zaps a PTE and shoots down the TLBs of all CPUs running the process. */
+	for (int churn_on = 0; churn_on <= 2; churn_on++) {
+		churn_touch = churn_on == 2;
 		for (int n = 1; n <= MAX_THREADS; n *= 2) {
 			struct fl_vmstat d;
 			long ops;
@@ -135,7 +147,7 @@ int main(int argc, char **argv)
 			if (!churn_on)
 				base[n] = fps;
 			printf("faultbench: threads %d %-10s %9.0f faults/s", n,
-			       churn_on ? "+mmap-loop" : "alone", fps);
+			       churn_on == 2 ? "+mmap-touch" : churn_on ? "+mmap-loop" : "alone", fps);
 			if (churn_on && base[n] > 0)
 				printf("  (%+5.1f%% vs alone, %ld mmap/munmap)", 100.0 * (fps - base[n]) / base[n],
 				       ops);
