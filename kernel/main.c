@@ -25,6 +25,8 @@
 #include <task.h>
 #include <uapi/faultline/fcntl.h>
 #include <fs.h>
+#include <blkdev.h>
+#include <proc_fs.h>
 
 struct cpu cpus[NR_CPUS];
 unsigned int nr_cpus_possible;
@@ -71,7 +73,9 @@ static void kernel_init(void *arg)
 	struct boot_info *bi = arg;
 	char path[128] = "/bin/init";
 
+	blk_init(bi);
 	initramfs_init(bi);
+	proc_root_init();
 	if (cmdline_has("ktest"))
 		run_ktests();
 	if (!cmdline_copy("init", path, sizeof(path)))

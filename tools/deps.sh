@@ -19,6 +19,7 @@ mformat:mtools
 gdb-multiarch:gdb-multiarch
 dtc:device-tree-compiler
 python3:python3
+rsvg-convert:librsvg2-bin
 /usr/src/newlib/newlib-3.3.0.tar.xz:newlib-source
 "
 missing=()

@@ -55,6 +55,12 @@ run_usertests() {
 	else fail "QEMU exit status $rc does not match usertests' $4 failures"; fi
 }
 
+run_trace_test() {
+	echo "== $ARCH: trace of a multi-threaded faulting program -> JSON + SVG (log: build/$ARCH/trace.log)"
+	if "$TOP/tools/trace-test.sh" "$ARCH"; then ok "trace: JSON parses, SVG renders with $CPUS lanes"
+	else fail "trace test (tools/trace-test.sh $ARCH)"; fi
+}
+
 run_gdb_check() {
 	echo "== $ARCH: scripted gdb session"
 	if "$TOP/tools/gdb/check.sh" "$ARCH"; then ok "gdb: breakpoint in do_irq, backtrace reaches $TRAP_ENTRY_SYMBOL"
@@ -63,6 +69,7 @@ run_gdb_check() {
 
 run_ktests
 run_usertests
+run_trace_test
 run_gdb_check
 echo "$passed $failed" > "$B/test-results"
 echo "$ARCH: $passed passed, $failed failed"

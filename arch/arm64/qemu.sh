@@ -18,6 +18,26 @@
 # initramfs: when $B/initrd.cpio exists it is loaded with -initrd; QEMU puts
 # its range in the device tree's /chosen linux,initrd-start/end, which
 # setup.c hands to the kernel as boot_info.initrd_base/size (reserved).
+# Disks (docs/block.md): build/$ARCH/disk.img (the ext2 root, built by
+# tools/mkdisk) is attached as the first virtio-blk disk (vda, serial "root")
+# when it exists; a fresh 8 MiB scratch image (serial "scratch", removed when
+# QEMU exits) always follows it, for the block-layer tests. SCRATCH=0 leaves
+# it out.
+
+# qemu_add_disks: append the -drive/-device pairs (see the top of this file).
+qemu_add_disks() {
+	local scratch
+	if [ -f "$B/disk.img" ]; then
+		QEMU+=(-drive "file=$B/disk.img,if=none,format=raw,id=root"
+		       -device "virtio-blk-device,drive=root,serial=root")
+	fi
+	[ "${SCRATCH:-1}" = 0 ] && return 0
+	scratch="$B/scratch.$$.img"
+	truncate -s 8M "$scratch" || return 1
+	trap "rm -f '$scratch'" EXIT
+	QEMU+=(-drive "file=$scratch,if=none,format=raw,id=scratch"
+	       -device "virtio-blk-device,drive=scratch,serial=scratch")
+}
 
 qemu_cmd() {
 	local machine=virt
@@ -27,6 +47,8 @@ qemu_cmd() {
 		-kernel "$B/Image" -append "$CMDLINE qemu_exit=semihosting"
 		-semihosting-config enable=on,target=native)
 	[ -f "$B/initrd.cpio" ] && QEMU+=(-initrd "$B/initrd.cpio")
+	QEMU+=(-global virtio-mmio.force-legacy=false)
+	qemu_add_disks || return 1
 	return 0
 }
 

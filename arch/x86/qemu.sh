@@ -1,5 +1,10 @@
 # arch/x86/qemu.sh - QEMU command line for x86_64, sourced by tools/qemu-run.
 # In: ARCH B CPUS MEM CMDLINE (and TOP). Out: the QEMU=(...) array.
+# Disks (docs/block.md): build/$ARCH/disk.img (the ext2 root, built by
+# tools/mkdisk) is attached as the first virtio-blk disk (vda, serial "root")
+# when it exists; a fresh 8 MiB scratch image (serial "scratch", removed when
+# QEMU exits) always follows it, for the block-layer tests. SCRATCH=0 leaves
+# it out.
 
 # The command line lives in the ISO's grub.cfg, so each distinct command
 # line gets its own ISO, cached under $B/iso/ by a hash of it and rebuilt
@@ -28,6 +33,21 @@ x86_iso_for_cmdline() {
 	printf '%s' "$iso"
 }
 
+# qemu_add_disks: append the -drive/-device pairs (see the top of this file).
+qemu_add_disks() {
+	local scratch
+	if [ -f "$B/disk.img" ]; then
+		QEMU+=(-drive "file=$B/disk.img,if=none,format=raw,id=root"
+		       -device "virtio-blk-pci,drive=root,serial=root,disable-legacy=on")
+	fi
+	[ "${SCRATCH:-1}" = 0 ] && return 0
+	scratch="$B/scratch.$$.img"
+	truncate -s 8M "$scratch" || return 1
+	trap "rm -f '$scratch'" EXIT
+	QEMU+=(-drive "file=$scratch,if=none,format=raw,id=scratch"
+	       -device "virtio-blk-pci,drive=scratch,serial=scratch,disable-legacy=on")
+}
+
 qemu_cmd() {
 	local iso
 	iso=$(x86_iso_for_cmdline) || exit 1
@@ -35,6 +55,7 @@ qemu_cmd() {
 	QEMU=(qemu-system-x86_64 -M q35 -cpu max -smp "$CPUS" -m "$MEM"
 		-cdrom "$iso" -boot d
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	qemu_add_disks
 }
 
 # QEMU's exit code -> the kernel's status. isa-debug-exit gives odd codes

@@ -47,6 +47,8 @@ static int walk_component(struct nameidata *nd)
 		return 0;
 	}
 	next = inode_lookup_child(nd->inode, nd->name, nd->len);
+	if (!next && nd->inode->i_op && nd->inode->i_op->lookup)
+		return nd->inode->i_op->lookup(nd->inode, nd->name, nd->len, &nd->inode);
 	if (!next)
 		return -ENOENT;
 	nd->inode = next;

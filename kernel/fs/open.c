@@ -45,6 +45,8 @@ void fput(struct file *file)
 
 static const struct file_operations *inode_fops(const struct inode *inode)
 {
+	if (inode->i_fop)
+		return inode->i_fop;
 	if (S_ISDIR(inode->i_mode))
 		return &ramfs_dir_operations;
 	if (S_ISREG(inode->i_mode))
@@ -65,6 +67,8 @@ static int may_open(const struct inode *inode, int flags)
 		return -ENOTDIR;
 	if (S_ISDIR(inode->i_mode) && acc != O_RDONLY)
 		return -EISDIR;
+	if (inode->i_fop && S_ISREG(inode->i_mode) && acc != O_RDONLY)
+		return inode->i_mode & 0200 ? 0 : -EACCES;	/* procfs: writable if 0200 */
 	if (S_ISREG(inode->i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EROFS;		/* nothing in the initramfs can be written */
 	return 0;

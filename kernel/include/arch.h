@@ -65,6 +65,18 @@ int arch_cpu_start(unsigned int cpu, uint64_t hwid, void *stack_top); /* start a
 void arch_poweroff(int status) __noreturn;  /* turn the machine off; QEMU exits with status (0 = pass) */
 void arch_halt(void) __noreturn;            /* stop this CPU forever with IRQs off */
 
+/* ---- devices (issue 4) ---------------------------------------------------
+ * PCI configuration space through the machine's own mechanism (x86: #1,
+ * ports 0xCF8/0xCFC). bdf = bus << 8 | device << 3 | function, off a dword
+ * offset below 256. false: this machine has no such mechanism (arm64 and
+ * riscv64 find their virtio devices in the device tree instead). */
+bool arch_pci_cfg_read32(uint32_t bdf, unsigned int off, uint32_t *val);
+bool arch_pci_cfg_write32(uint32_t bdf, unsigned int off, uint32_t val);
+/* Allocate a message-signalled interrupt: a device writing data to addr
+ * raises device line *irq on the boot CPU (do_irq(regs, *irq)). 0, or
+ * -ENOSPC (no vector left), -ENODEV (MSI not supported here). */
+int arch_msi_alloc(unsigned int *irq, uint64_t *addr, uint32_t *data);
+
 /* ---- threads ------------------------------------------------------------ */
 /* Prepare ctx so that switching to it calls entry(arg) on stack_top with IRQs off. */
 void arch_context_init(struct arch_context *ctx, void *stack_top,

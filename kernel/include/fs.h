@@ -84,6 +84,9 @@ size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
  *       test's private tree), read-only afterwards
  *   [C] i_pages_lock (the page cache)
  */
+struct inode_operations;
+struct file_operations;
+
 struct inode {
 	unsigned long i_ino;		/* [I] inode number (unique in the tree) */
 	umode_t i_mode;			/* [I] S_IF* type and permission bits */
@@ -101,6 +104,18 @@ struct inode {
 	spinlock_t i_pages_lock;
 	struct page **i_pages;		/* [C] page cache: one slot per page of the file, NULL until first use */
 	unsigned long i_nrpages;	/* [C] pages cached */
+	const struct inode_operations *i_op;	/* [I] NULL: the initramfs's own */
+	const struct file_operations *i_fop;	/* [I] NULL: chosen by type (ramfs, chrdev) */
+	void *i_private;			/* [I] owned by i_op/i_fop (procfs: a pid...) */
+};
+
+/*
+ * Synthetic file systems (procfs) hang their own operations on an inode.
+ * ->lookup is asked for a name the directory's static children do not have
+ * (/proc/<pid>): 0 and *out, or -ENOENT. Sleeps: may.
+ */
+struct inode_operations {
+	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
 };
 
 struct inode *vfs_root(void);			/* "/" of the boot tree */

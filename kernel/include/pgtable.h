@@ -28,6 +28,14 @@ static inline unsigned int pt_index(uintptr_t va, int level)
 	return (unsigned int)(va >> PT_LEVEL_SHIFT(level)) & (PT_ENTRIES - 1);
 }
 
+/* Read an entry another CPU may change at the same time (Linux's ptep_get):
+ * one atomic load, the pair of set_pte(). READ_ONCE is a volatile access,
+ * which ThreadSanitizer (tests/host/fault) rightly reports as a data race. */
+static inline pte_t ptep_get(const pte_t *ptep)
+{
+	return __atomic_load_n(ptep, __ATOMIC_RELAXED);
+}
+
 /*
  * Walk the tree rooted at root (a physical address) for va, down to
  * 'target' level at most. Returns the entry found and its level in *level:

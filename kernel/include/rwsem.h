@@ -31,6 +31,7 @@ struct rw_semaphore {
 	struct thread *last_reader;	/* [W] most recent reader to get it (debug aid) */
 	struct list_head waiters;	/* [W] struct rwsem_waiter, FIFO */
 	unsigned long contended;	/* [W] acquisitions that had to sleep */
+	bool traced;			/* [I] emits TRACE_MMAP_LOCK_* (an mm's mmap_lock) */
 	const char *name;		/* [I] */
 	struct lockdep_map dep;		/* [I] lock class */
 };

@@ -37,6 +37,7 @@
 #include <sched.h>
 #include <page_alloc.h>
 #include <printk.h>
+#include <trace.h>
 #include <uapi/faultline/signal.h>
 
 /* Provided by kernel/task (<signal.h>); weak defaults in transitional.c. */
@@ -246,6 +247,7 @@ retry_vma:
 		return fault;
 	}
 	count_vm_event(VMA_LOCK_RETRY);
+	trace_event(TRACE_FAULT_RETRY, addr, TRACE_RETRY_VMA_LOCK | (uint64_t)fault << 8);
 	if (fault & VM_FAULT_MAJOR)
 		flags |= FAULT_FLAG_TRIED;	/* keep the major-fault accounting (6.8) */
 	if (fault_signal_pending(fault, flags)) {
@@ -279,6 +281,7 @@ lock_mmap:
 			return 0;
 		if (!(fault & VM_FAULT_RETRY))
 			break;
+		trace_event(TRACE_FAULT_RETRY, addr, TRACE_RETRY_HANDLER | (uint64_t)fault << 8);
 		flags |= FAULT_FLAG_TRIED;	/* lock already dropped by the handler */
 	}
 	mmap_read_unlock(mm);
@@ -338,7 +341,9 @@ void do_page_fault(struct pt_regs *regs, uintptr_t addr, unsigned int flags)
 		goto out;
 	}
 	arch_irq_enable();
+	trace_event(TRACE_FAULT_BEGIN, addr, flags);
 	fault = fault_locked_loop(regs, mm, addr, flags);
+	trace_event(TRACE_FAULT_END, addr, fault);
 	if (fault & VM_FAULT_ERROR)
 		fault_error(regs, addr, flags, fault);
 out:

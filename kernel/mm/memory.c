@@ -127,7 +127,7 @@ static int walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned
 			addr = ALIGN_DOWN(addr, PT_LEVEL_SIZE(level)) + PT_LEVEL_SIZE(level);
 			continue;
 		}
-		if (pte_present(READ_ONCE(*ptep))) {
+		if (pte_present(ptep_get(ptep))) {
 			ret = fn(ptep, addr, arg);
 			if (ret)
 				return ret;
@@ -302,7 +302,7 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 static bool pte_unchanged(const struct vm_fault *vmf)
 {
 	mutex_assert_held(vmf->ptl);
-	return READ_ONCE(*vmf->pte) == vmf->orig_pte;
+	return ptep_get(vmf->pte) == vmf->orig_pte;
 }
 
 static struct page *alloc_user_page(const void *copy_from)
@@ -564,7 +564,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	mutex_unlock(vmf->ptl);
 	if (!vmf->pte)
 		return VM_FAULT_OOM;
-	vmf->orig_pte = READ_ONCE(*vmf->pte);
+	vmf->orig_pte = ptep_get(vmf->pte);
 	vmf->flags |= FAULT_FLAG_ORIG_PTE_VALID;
 	if (pte_none(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);

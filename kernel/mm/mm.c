@@ -47,6 +47,7 @@ struct mm_struct *mm_alloc(void)
 	mm->pgd_pa = __pa(mm->pgd);
 	arch_pgd_init_user(mm->pgd);
 	init_rwsem(&mm->mmap_lock);
+	mm->mmap_lock.traced = true;	/* mmap_lock_* events in the trace */
 	seqcount_init(&mm->mm_lock_seq);
 	init_waitqueue_head(&mm->vma_writer_wait);
 	mutex_init(&mm->page_table_lock);

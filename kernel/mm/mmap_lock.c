@@ -41,6 +41,7 @@
 #include <vmstat.h>
 #include <sched.h>
 #include <rcupdate.h>
+#include <trace.h>
 
 /* ---- mmap_lock ----------------------------------------------------------------- */
 
@@ -150,6 +151,7 @@ static void vma_refcount_put(struct vm_area_struct *vma)
 
 void vma_end_read(struct vm_area_struct *vma)
 {
+	trace_event(TRACE_VMA_LOCK_RELEASE, (uintptr_t)vma, TRACE_LOCK_READ);
 	vma_refcount_put(vma);
 }
 
@@ -209,10 +211,12 @@ retry:
 		goto inval;
 	}
 	rcu_read_unlock();
+	trace_event(TRACE_VMA_LOCK_ACQUIRE, (uintptr_t)vma, TRACE_LOCK_READ);
 	return vma;
 inval:
 	rcu_read_unlock();
 	count_vm_event(VMA_LOCK_ABORT);
+	trace_event(TRACE_VMA_LOCK_CONTEND, (uintptr_t)vma, TRACE_LOCK_READ);	/* gave up */
 	return NULL;
 }
 
@@ -232,6 +236,7 @@ static bool vma_enter_locked(struct vm_area_struct *vma, bool detaching)
 					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
 	if (atomic_read_acquire(&vma->vm_refcnt) != tgt) {
 		count_vm_event(VMA_WRITE_WAIT);
+		trace_event(TRACE_VMA_LOCK_CONTEND, (uintptr_t)vma, TRACE_LOCK_WRITE);
 		wait_event(mm->vma_writer_wait, atomic_read_acquire(&vma->vm_refcnt) == tgt);
 	}
 	return true;
@@ -255,6 +260,7 @@ void vma_start_write(struct vm_area_struct *vma)
 		return;			/* already write-locked in this mmap_lock section */
 	locked = vma_enter_locked(vma, false);
 	WRITE_ONCE(vma->vm_lock_seq, seq);
+	trace_event(TRACE_VMA_LOCK_ACQUIRE, (uintptr_t)vma, TRACE_LOCK_WRITE);
 	if (locked && vma_exit_locked(vma))
 		panic("vma_start_write: VMA [%lx, %lx) became detached while write-locking",
 		      vma->vm_start, vma->vm_end);

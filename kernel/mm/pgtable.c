@@ -62,7 +62,7 @@ pte_t *pt_walk(phys_addr_t root, uintptr_t va, int target, bool alloc, int *leve
 
 	for (l = PT_ROOT_LEVEL; ; l--) {
 		pte_t *ptep = &table[pt_index(va, l)];
-		pte_t pte = READ_ONCE(*ptep);
+		pte_t pte = ptep_get(ptep);
 
 		*level = l;
 		if (l == target)
@@ -72,7 +72,7 @@ pte_t *pt_walk(phys_addr_t root, uintptr_t va, int target, bool alloc, int *leve
 				return ptep;
 			if (!link_new_table(ptep))
 				return NULL;
-			pte = READ_ONCE(*ptep);
+			pte = ptep_get(ptep);
 		} else if (!pte_is_table(pte, l)) {
 			return ptep;		/* a large block: stop here */
 		}
@@ -112,7 +112,7 @@ int pt_unmap(phys_addr_t root, uintptr_t va)
 bool pt_lookup(phys_addr_t root, uintptr_t va, phys_addr_t *pa, unsigned int *prot, int *level)
 {
 	int l;
-	pte_t pte = READ_ONCE(*pt_walk(root, va, 0, false, &l));
+	pte_t pte = ptep_get(pt_walk(root, va, 0, false, &l));
 
 	if (!pte_present(pte))
 		return false;

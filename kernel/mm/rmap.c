@@ -52,7 +52,8 @@ void anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av)
 	spin_lock(&av->lock);
 	list_add_tail(&vma->anon_vma_node, &av->vmas);
 	spin_unlock(&av->lock);
-	vma->anon_vma = av;
+	/* Release: anon_vma_prepare's lockless check may see it (and av set up). */
+	__atomic_store_n(&vma->anon_vma, av, __ATOMIC_RELEASE);
 }
 
 /* Take vma off its anon_vma's list; the last VMA frees the anon_vma. */
@@ -80,7 +81,7 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 	struct anon_vma *av;
 
 	mmap_assert_locked(mm);
-	if (READ_ONCE(vma->anon_vma))
+	if (__atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE))
 		return 0;
 	av = anon_vma_alloc();
 	if (!av)

@@ -11,6 +11,15 @@
 #include <sched.h>
 #include <printk.h>
 #include <atomic.h>
+#include <trace.h>
+
+/* mmap_lock events (<trace.h>) for the rwsems that ask for them; a0 is the
+ * rwsem, which is the mm's address (mmap_lock is its first member). */
+static inline void rwsem_trace(struct rw_semaphore *s, enum trace_type type, int mode)
+{
+	if (s->traced)
+		trace_event(type, (uintptr_t)s, (uint64_t)mode);
+}
 
 static struct lock_class_key rwsem_wait_lock_key;
 
@@ -23,6 +32,7 @@ void __init_rwsem(struct rw_semaphore *s, const char *name, const struct lock_cl
 	s->last_reader = NULL;
 	INIT_LIST_HEAD(&s->waiters);
 	s->contended = 0;
+	s->traced = false;
 	s->name = name;
 	lockdep_init_map(&s->dep, name, key);
 }
@@ -107,8 +117,10 @@ void down_read(struct rw_semaphore *s)
 		set_count(s, s->count + 1);
 		s->last_reader = me;
 	} else {
+		rwsem_trace(s, TRACE_MMAP_LOCK_CONTEND, TRACE_LOCK_READ);
 		rwsem_wait(s, me, RWSEM_WAITING_FOR_READ);
 	}
+	rwsem_trace(s, TRACE_MMAP_LOCK_ACQUIRE, TRACE_LOCK_READ);
 	spin_unlock(&s->wait_lock);
 }
 
@@ -122,6 +134,7 @@ bool down_read_trylock(struct rw_semaphore *s)
 		set_count(s, s->count + 1);
 		s->last_reader = current;
 		lock_acquire(&s->dep, 0, true, true, _RET_IP_);
+		rwsem_trace(s, TRACE_MMAP_LOCK_ACQUIRE, TRACE_LOCK_READ);
 	}
 	spin_unlock(&s->wait_lock);
 	return ok;
@@ -143,8 +156,10 @@ void down_write(struct rw_semaphore *s)
 		set_count(s, RWSEM_WRITER_HELD);
 		set_owner(s, me);
 	} else {
+		rwsem_trace(s, TRACE_MMAP_LOCK_CONTEND, TRACE_LOCK_WRITE);
 		rwsem_wait(s, me, RWSEM_WAITING_FOR_WRITE);
 	}
+	rwsem_trace(s, TRACE_MMAP_LOCK_ACQUIRE, TRACE_LOCK_WRITE);
 	s->owner_pc = ip;
 	spin_unlock(&s->wait_lock);
 }
@@ -160,6 +175,7 @@ bool down_write_trylock(struct rw_semaphore *s)
 		set_owner(s, current);
 		s->owner_pc = _RET_IP_;
 		lock_acquire(&s->dep, 0, true, false, _RET_IP_);
+		rwsem_trace(s, TRACE_MMAP_LOCK_ACQUIRE, TRACE_LOCK_WRITE);
 	}
 	spin_unlock(&s->wait_lock);
 	return ok;
@@ -172,6 +188,7 @@ void up_read(struct rw_semaphore *s)
 		panic("rwsem '%s': up_read at 0x%lx but it is not read-held (count %ld)",
 		      s->name, (unsigned long)_RET_IP_, s->count);
 	lock_release(&s->dep, _RET_IP_);
+	rwsem_trace(s, TRACE_MMAP_LOCK_RELEASE, TRACE_LOCK_READ);
 	set_count(s, s->count - 1);
 	if (s->count == 0)
 		rwsem_grant(s);
@@ -194,6 +211,7 @@ void up_write(struct rw_semaphore *s)
 	spin_lock(&s->wait_lock);
 	check_writer(s, "up_write", _RET_IP_);
 	lock_release(&s->dep, _RET_IP_);
+	rwsem_trace(s, TRACE_MMAP_LOCK_RELEASE, TRACE_LOCK_WRITE);
 	set_count(s, 0);
 	set_owner(s, NULL);
 	rwsem_grant(s);
@@ -206,6 +224,8 @@ void downgrade_write(struct rw_semaphore *s)
 	check_writer(s, "downgrade_write", _RET_IP_);
 	lock_release(&s->dep, _RET_IP_);
 	lock_acquire(&s->dep, 0, true, true, _RET_IP_);	/* now a read hold, no new edges */
+	rwsem_trace(s, TRACE_MMAP_LOCK_RELEASE, TRACE_LOCK_WRITE);
+	rwsem_trace(s, TRACE_MMAP_LOCK_ACQUIRE, TRACE_LOCK_READ);
 	set_count(s, 1);
 	set_owner(s, NULL);
 	s->last_reader = current;

@@ -772,6 +772,17 @@ static int test_vmalock_stress(void)
 	}
 	munmap(st.shared, 16 * PAGE);
 	return 0;
+/* /proc's formats: /tests/proctests, which prints its own details. */
+static int test_procfs(void)
+{
+	char *argv[] = { "/tests/proctests", NULL };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	return pid < 0 ? fail("fork") : wait_code(pid);
 }
 
 /* ---- runner ---- */
@@ -798,6 +809,7 @@ static const struct {
 	{ "proc_exhaustion", test_proc_exhaustion },
 	{ "oom_survival", test_oom_survival },
 	{ "vmalock_stress", test_vmalock_stress },
+	{ "procfs", test_procfs },
 };
 
 static int run_one(int i)

@@ -164,6 +164,8 @@ void arch_irq_unmask(unsigned int irq)
 	uint32_t gsi = irq < 16 ? x86_acpi.isa[irq].gsi : irq;
 	uint16_t flags = irq < 16 ? x86_acpi.isa[irq].flags : 0;
 
+	if (irq >= MSI_IRQ_BASE && irq < MSI_IRQ_BASE + NR_MSI_VECTORS)
+		return;		/* MSI: masking lives in the device (MSI-X table) */
 	if (gsi >= NR_IOAPIC_VECTORS) {
 		printk("x86: irq %u (GSI %u) is beyond the %d supported vectors; not enabled\n",
 		       irq, gsi, NR_IOAPIC_VECTORS);
@@ -185,8 +187,29 @@ void arch_irq_unmask(unsigned int irq)
 	printk("x86: no IOAPIC serves irq %u (GSI %u); not enabled\n", irq, gsi);
 }
 
+/*
+ * MSI: vector VEC_MSI_BASE + n is device line MSI_IRQ_BASE + n, delivered
+ * to the boot CPU (physical destination mode, fixed delivery, edge).
+ */
+int arch_msi_alloc(unsigned int *irq, uint64_t *addr, uint32_t *data)
+{
+	static unsigned int next_msi;	/* [a] */
+	unsigned int n = __atomic_fetch_add(&next_msi, 1, __ATOMIC_RELAXED);
+
+	if (n >= NR_MSI_VECTORS) {
+		printk("x86: all %d MSI vectors are in use\n", NR_MSI_VECTORS);
+		return -ENOSPC;
+	}
+	*irq = MSI_IRQ_BASE + n;
+	*addr = 0xfee00000u | (uint64_t)cpus[0].arch.apic_id << 12;
+	*data = VEC_MSI_BASE + n;
+	return 0;
+}
+
 int x86_irq_of_vector(unsigned int vector)
 {
+	if (vector >= VEC_MSI_BASE && vector < VEC_MSI_BASE + NR_MSI_VECTORS)
+		return MSI_IRQ_BASE + (vector - VEC_MSI_BASE);
 	if (vector < VEC_IOAPIC_BASE || vector >= VEC_IOAPIC_BASE + NR_IOAPIC_VECTORS)
 		return -1;
 	return READ_ONCE(vector_irq[vector - VEC_IOAPIC_BASE]);

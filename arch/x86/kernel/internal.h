@@ -14,6 +14,9 @@
 #define VEC_PIC_BASE	0x20		/* legacy 8259, remapped and masked: spurious only */
 #define VEC_IOAPIC_BASE	0x30		/* + GSI, for GSIs below NR_IOAPIC_VECTORS */
 #define NR_IOAPIC_VECTORS 64
+#define VEC_MSI_BASE	0x80		/* + n: MSI/MSI-X vectors handed out by arch_msi_alloc */
+#define NR_MSI_VECTORS	32
+#define MSI_IRQ_BASE	256		/* device line of MSI vector n: MSI_IRQ_BASE + n */
 #define VEC_TIMER	0xf0
 #define VEC_IPI		0xf1
 #define VEC_SPURIOUS	0xff
