@@ -635,7 +635,6 @@ static int test_oom_survival(void)
 	return 0;
 }
 
-
 /* ---- issue 5: per-VMA locks under stress ---- */
 #define STRESS_SECONDS	20
 #define STRESS_FAULTERS	3
@@ -772,6 +771,8 @@ static int test_vmalock_stress(void)
 	}
 	munmap(st.shared, 16 * PAGE);
 	return 0;
+}
+
 /* /proc's formats: /tests/proctests, which prints its own details. */
 static int test_procfs(void)
 {
@@ -786,6 +787,24 @@ static int test_procfs(void)
 }
 
 /* ---- runner ---- */
+
+/* ---- file mmap: the page-cache suite (user/tests/mmaptests.c) runs as one test ---- */
+
+static int test_mmaptests(void)
+{
+	char *argv[] = { "mmaptests", NULL };
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execve("/tests/mmaptests", argv, environ);
+		_exit(99);
+	}
+	EXPECT(pid > 0, "fork: %s", strerror(errno));
+	EXPECT(wait_code(pid) == 0, "/tests/mmaptests reported failures (99: exec failed)");
+	return 0;
+}
 
 static const struct {
 	const char *name;
@@ -810,6 +829,7 @@ static const struct {
 	{ "oom_survival", test_oom_survival },
 	{ "vmalock_stress", test_vmalock_stress },
 	{ "procfs", test_procfs },
+	{ "mmaptests", test_mmaptests },
 };
 
 static int run_one(int i)
