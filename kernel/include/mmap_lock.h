@@ -62,10 +62,16 @@ static inline void vma_lock_init(struct vm_area_struct *vma)
 	vma->vm_lock_seq = ~0u;	/* UINT_MAX: never equal to a live mm_lock_seq */
 }
 
+/* vm_lock_seq is read racily by lockless readers: single-copy-atomic accesses. */
+static inline unsigned int vma_lock_seq_read(const struct vm_area_struct *vma)
+{
+	return __atomic_load_n(&vma->vm_lock_seq, __ATOMIC_RELAXED);
+}
+
 /* Locks: mmap_lock held for write by the caller (only then is the answer stable). */
 static inline bool vma_is_write_locked(const struct vm_area_struct *vma)
 {
-	return READ_ONCE(vma->vm_lock_seq) == mm_lock_seq_read(vma->vm_mm);
+	return vma_lock_seq_read(vma) == mm_lock_seq_read(vma->vm_mm);
 }
 
 /* Write-lock vma: wait for its readers to leave; new readers fail until

@@ -74,7 +74,7 @@ static int expand_stack_locked(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (vma_is_anonymous(vma))
 		vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
 	mm->total_vm += (vma->vm_start - start) >> PAGE_SHIFT;
-	vma->vm_start = start;
+	__atomic_store_n(&vma->vm_start, start, __ATOMIC_RELAXED);	/* lockless lookups read it */
 	return 0;
 }
 

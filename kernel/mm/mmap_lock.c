@@ -167,7 +167,7 @@ static struct vm_area_struct *vma_start_read(struct mm_struct *mm, struct vm_are
 	int old;
 
 	/* racy early check: write-locked right now */
-	if (READ_ONCE(vma->vm_lock_seq) == mm_lock_seq_read(mm))
+	if (vma_lock_seq_read(vma) == mm_lock_seq_read(mm))
 		return NULL;
 	old = atomic_read(&vma->vm_refcnt);
 	do {
@@ -182,7 +182,7 @@ static struct vm_area_struct *vma_start_read(struct mm_struct *mm, struct vm_are
 		return NULL;
 	}
 	/* The writer stored vm_lock_seq before releasing the OFFSET we got past. */
-	if (READ_ONCE(vma->vm_lock_seq) == mm_lock_seq_read(mm)) {
+	if (vma_lock_seq_read(vma) == mm_lock_seq_read(mm)) {
 		vma_refcount_put(vma);
 		return NULL;
 	}
@@ -196,7 +196,7 @@ struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long ad
 	rcu_read_lock();
 retry:
 	vma = vma_set_find(&mm->mm_mt, address);
-	if (!vma || READ_ONCE(vma->vm_start) > address)
+	if (!vma || __atomic_load_n(&vma->vm_start, __ATOMIC_RELAXED) > address)
 		goto inval;
 	got = vma_start_read(mm, vma);
 	if (!got)
@@ -256,10 +256,10 @@ void vma_start_write(struct vm_area_struct *vma)
 
 	mmap_assert_write_locked(mm);
 	seq = mm->mm_lock_seq.sequence;
-	if (vma->vm_lock_seq == seq)
+	if (vma_lock_seq_read(vma) == seq)
 		return;			/* already write-locked in this mmap_lock section */
 	locked = vma_enter_locked(vma, false);
-	WRITE_ONCE(vma->vm_lock_seq, seq);
+	__atomic_store_n(&vma->vm_lock_seq, seq, __ATOMIC_RELAXED);
 	trace_event(TRACE_VMA_LOCK_ACQUIRE, (uintptr_t)vma, TRACE_LOCK_WRITE);
 	if (locked && vma_exit_locked(vma))
 		panic("vma_start_write: VMA [%lx, %lx) became detached while write-locking",
@@ -269,7 +269,7 @@ void vma_start_write(struct vm_area_struct *vma)
 void vma_assert_write_locked(const struct vm_area_struct *vma)
 {
 	mmap_assert_write_locked(vma->vm_mm);
-	if (vma->vm_lock_seq != vma->vm_mm->mm_lock_seq.sequence)
+	if (vma_lock_seq_read(vma) != vma->vm_mm->mm_lock_seq.sequence)
 		panic("VMA [%lx, %lx) changed without vma_start_write (vm_lock_seq %u, mm %u)",
 		      vma->vm_start, vma->vm_end, vma->vm_lock_seq, vma->vm_mm->mm_lock_seq.sequence);
 }

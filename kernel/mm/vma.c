@@ -67,7 +67,7 @@ static unsigned int arr_search(const struct vma_array *arr, unsigned long addr)
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
-		if (READ_ONCE(arr->v[mid]->vm_end) > addr)
+		if (__atomic_load_n(&arr->v[mid]->vm_end, __ATOMIC_RELAXED) > addr)	/* lockless readers */
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -170,7 +170,7 @@ int vma_set_split(struct vma_set *set, struct vm_area_struct *vma, unsigned long
 	tail->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	atomic_set(&tail->vm_refcnt, 0);	/* a copy: write-locked (vm_lock_seq), detached */
 	vma_mark_attached(tail);
-	WRITE_ONCE(vma->vm_end, addr);		/* vma is write-locked by the caller */
+	__atomic_store_n(&vma->vm_end, addr, __ATOMIC_RELAXED);	/* write-locked by the caller */
 	set_publish(set, n);
 	return 0;
 }
@@ -197,7 +197,7 @@ int vma_set_merge(struct vma_set *set, struct vm_area_struct *prev, struct vm_ar
 	if (!n)
 		return -ENOMEM;
 	/* prev and next are write-locked by the caller */
-	WRITE_ONCE(prev->vm_end, next->vm_end);
+	__atomic_store_n(&prev->vm_end, next->vm_end, __ATOMIC_RELAXED);
 	set_publish(set, n);
 	vma_mark_detached(next);
 	return 0;
