@@ -9,6 +9,8 @@
  * process, init=PATH (default /bin/init), and powers off with its exit
  * status when it ends. Without that program it starts the console monitor.
  */
+#include <rcupdate.h>
+#include <fault_policy.h>
 #include <arch.h>
 #include <boot.h>
 #include <cpu.h>
@@ -109,6 +111,8 @@ void kernel_main(struct boot_info *bi)
 	printk("boot: all CPUs online %llu us after kernel_main, %llu us after reset\n",
 	       (unsigned long long)(arch_time_ns() - t0) / 1000,
 	       (unsigned long long)arch_time_ns() / 1000);
+	rcu_init();
+	fault_policy_init();
 	init = kthread_run(kernel_init, bi, "init");
 	if (!init)
 		panic("cannot create the init thread (out of memory?)");

@@ -30,3 +30,15 @@ for mem in 128M 64M 32M 24M 16M; do
 		echo "memory: fails with -m $mem (log build/$ARCH/bench-mem-$mem.log)"; break
 	fi
 done
+
+# Anonymous fault throughput under the mmap and vma policies (user/bin/faultbench.c, issue 5):
+# 1/2/4 threads, alone and with one thread doing mmap/munmap in a loop; fork+exit+wait/s.
+# Guest RAM is preallocated so QEMU's own first-touch faults do not count.
+if [ "${BENCH_FAULTS:-1}" = 1 ]; then
+	for policy in mmap vma; do
+		log="$B/bench-faults-$policy.log"
+		"$TOP/tools/qemu-run" "$ARCH" -c 4 -m 256M -a "init=/bin/faultbench fault_policy=$policy" \
+			-t 900 -l "$log" -- -mem-prealloc >/dev/null 2>&1
+		grep -a "faultbench:" "$log" | sed 's/^\[cpu[0-9]*\] //' || echo "faultbench ($policy): no output (log ${log#$TOP/})"
+	done
+fi

@@ -37,9 +37,16 @@ typedef unsigned int vm_fault_t;
 #define VM_FAULT_DONE_COW	0x001000u
 #define VM_FAULT_NEEDDSYNC	0x002000u
 #define VM_FAULT_COMPLETED	0x004000u	/* done, and the fault lock was released */
+/* Not in mainline (thread (e), DESIGN.md §4 retry_vma): with RETRY, "the lock was
+ * dropped only to wait for I/O; retrying under the VMA lock is fine". The RFC used
+ * 0x000800 and shifted FALLBACK..COMPLETED up; we keep Linux's values and use the
+ * free bit 0x008000 (the never-merged VM_FAULT_VMA_UNLOCKED's). */
+#define VM_FAULT_RETRY_VMA	0x008000u
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | \
 			VM_FAULT_HWPOISON | VM_FAULT_FALLBACK)
 
+/* First try of a fault that may drop its lock ("polite" lock dropping for I/O is
+ * only allowed then; on TRIED attempts handlers wait holding the lock). */
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

@@ -30,6 +30,9 @@
 #include <mutex.h>
 #include <spinlock.h>
 #include <fault.h>
+#include <seqcount.h>
+#include "wait.h"	/* quotes: the host tests put libc's <wait.h> first */
+#include <rcupdate.h>
 
 struct file;
 struct page;
@@ -60,7 +63,10 @@ struct vm_operations_struct {
 	void (*close)(struct vm_area_struct *vma);	/* vma goes away */
 	/* Return the page for vmf->pgoff in vmf->page with a reference held
 	 * (get_page), or VM_FAULT_SIGBUS (beyond EOF) / VM_FAULT_OOM. Called with
-	 * mmap_lock held for read, no page-table lock; may sleep. */
+	 * the fault lock held (VMA read lock or mmap_lock for read, per
+	 * FAULT_FLAG_VMA_LOCK), no page-table lock; may sleep. It may release the
+	 * fault lock only with release_fault_lock() and then returns
+	 * VM_FAULT_RETRY or VM_FAULT_COMPLETED (docs/locking.md). */
 	vm_fault_t (*fault)(struct vm_fault *vmf);
 	/* A write to a present read-only PTE of a shared mapping (Linux's
 	 * ->page_mkwrite): dirty vmf->page's folio; returns VM_FAULT_LOCKED with
@@ -92,17 +98,22 @@ struct anon_vma {
  *   [A]  anon_vma->lock (of this vma's anon_vma)
  *   [I]  set before the VMA is inserted into the set, then fixed
  *   [a]  atomic
- * Issue 5 (per-VMA locks) adds [V]: vma_start_write() before changing [M]
- * fields; vm_refcnt/vm_lock_seq below are already kept for that (refcount
- * design, reference notes §3.4): 0 = detached, 1 = attached, >1 = readers.
+ *   [V]  per-VMA lock: changed only with mmap_lock held for write AND the
+ *        VMA write-locked (vma_start_write); readable under the VMA read
+ *        lock (lock_vma_under_rcu) or mmap_lock. Every [M] field below that
+ *        a fault reads is in fact [V]; docs/locking.md has the table.
+ * Per-VMA lock (Linux 6.15+ refcount design, <mmap_lock.h>): vm_refcnt is
+ * 0 detached, 1 attached, 1+n with n readers, +VMA_LOCK_OFFSET while a
+ * writer/detacher excludes readers; vm_lock_seq == mm->mm_lock_seq means
+ * write-locked until mmap_write_unlock.
  */
 struct vm_area_struct {
-	unsigned long vm_start;		/* [M] first address */
-	unsigned long vm_end;		/* [M] first address after */
+	unsigned long vm_start;		/* [V] first address */
+	unsigned long vm_end;		/* [V] first address after */
 	struct mm_struct *vm_mm;	/* [I] */
-	unsigned long vm_flags;		/* [M] VM_* */
-	unsigned int vm_page_prot;	/* [M] generic PTE_* bits for its PTEs (vma_pte_prot) */
-	pgoff_t vm_pgoff;		/* [M] page offset of vm_start in the file/object;
+	unsigned long vm_flags;		/* [V] VM_* */
+	unsigned int vm_page_prot;	/* [V] generic PTE_* bits for its PTEs (vma_pte_prot) */
+	pgoff_t vm_pgoff;		/* [V] page offset of vm_start in the file/object;
 					 *     anonymous: vm_start >> PAGE_SHIFT at creation */
 	struct file *vm_file;		/* [I] mapped file (a reference), NULL if anonymous */
 	const struct vm_operations_struct *vm_ops; /* [I] NULL: plain anonymous memory */
@@ -110,9 +121,28 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;	/* [MP] set once on the first anonymous page */
 	struct list_head anon_vma_node;	/* [A] on anon_vma->vmas */
 	struct list_head shared_node;	/* file VMAs: on vm_file's mapping->i_mmap (i_mmap_lock) */
-	atomic_t vm_refcnt;		/* [a] 0 detached, 1 in the mm's VMA set (issue 5: +readers) */
-	unsigned int vm_lock_seq;	/* [V] issue 5: mm_lock_seq when write-locked; unused now */
+	atomic_t vm_refcnt;		/* [a] 0 detached, 1 attached, +1 per reader, +VMA_LOCK_OFFSET
+					 *     while readers are excluded (mmap_lock.h) */
+	unsigned int vm_lock_seq;	/* [M]+readers excluded to write; racy reads: the mm's
+					 *     mm_lock_seq when write-locked, UINT_MAX never */
+	struct rcu_head vm_rcu;		/* vm_area_free: the struct is freed after a grace period */
 };
+
+/*
+ * Copy what a VMA describes (every field before the lock fields) into a new
+ * VMA. The lock fields are left to the caller: a lockless reader may be
+ * changing src->vm_refcnt right now (lock_vma_under_rcu), so they must not be
+ * read as part of a plain struct copy.
+ */
+static inline void vma_copy_desc(struct vm_area_struct *dst, const struct vm_area_struct *src)
+{
+	_Static_assert(offsetof(struct vm_area_struct, vm_rcu) + sizeof(struct rcu_head) ==
+		       sizeof(struct vm_area_struct) &&
+		       offsetof(struct vm_area_struct, vm_refcnt) <
+		       offsetof(struct vm_area_struct, vm_lock_seq),
+		       "the lock fields must stay last in struct vm_area_struct");
+	__builtin_memcpy(dst, src, offsetof(struct vm_area_struct, vm_refcnt));
+}
 
 /* Per-mm resident-set counters (Linux's MM_*). */
 enum { MM_FILEPAGES, MM_ANONPAGES, NR_MM_COUNTERS };
@@ -120,11 +150,12 @@ enum { MM_FILEPAGES, MM_ANONPAGES, NR_MM_COUNTERS };
 /*
  * The VMA set: a sorted array of VMA pointers, replaced copy-on-write.
  * Readers binary-search the array they loaded; writers (mmap_lock held for
- * write) build a new array and publish it with a release store. Today every
- * reader holds mmap_lock, so the old array is freed at once; issue 5 frees it
- * after an RCU grace period instead, which makes lookup lock-free (vma.c).
+ * write) build a new array and publish it with a release store. The old
+ * array is freed after an RCU grace period, which makes lookup without
+ * mmap_lock safe (lock_vma_under_rcu, vma.c).
  */
 struct vma_array {
+	struct rcu_head rcu;		/* freed after a grace period (lock_vma_under_rcu reads it) */
 	unsigned int nr;		/* VMAs in v[] */
 	struct vm_area_struct *v[];	/* sorted by vm_start, never overlapping */
 };
@@ -142,6 +173,9 @@ struct vma_set {
  */
 struct mm_struct {
 	struct rw_semaphore mmap_lock;
+	seqcount_t mm_lock_seq;		/* [M] odd while mmap_lock is write-held; a VMA with
+					 *     vm_lock_seq == this is write-locked (mmap_lock.h) */
+	wait_queue_head_t vma_writer_wait; /* vma_start_write/vma_mark_detached wait for readers */
 	struct mutex page_table_lock;
 	struct vma_set mm_mt;		/* [M] the VMAs, sorted (vma.c) */
 	pte_t *pgd;			/* [I] root table, direct-map address */
@@ -154,6 +188,7 @@ struct mm_struct {
 	unsigned long map_count;	/* [M] number of VMAs */
 	atomic_long_t rss[NR_MM_COUNTERS]; /* [a] resident pages by kind */
 	atomic_long_t pgfault;		/* [a] faults completed in this mm */
+	atomic_long_t maj_flt, min_flt;	/* [a] of those (no errors): major (MAJOR or TRIED), minor */
 	unsigned long cpu_mask;		/* [a] bit n: CPU n has the root loaded (maybe lazily) */
 	atomic_t mm_users;		/* [a] threads using it; 0 -> pages and VMAs torn down */
 	atomic_t mm_count;		/* [a] references to the struct (users count as 1) */
@@ -164,7 +199,8 @@ struct mm_struct {
  * Lives on the faulting thread's stack.
  */
 struct vm_fault {
-	struct vm_area_struct *vma;	/* the VMA (mmap_lock held for read) */
+	struct vm_area_struct *vma;	/* the VMA (its VMA read lock or mmap_lock held for read,
+					 * per FAULT_FLAG_VMA_LOCK; never touch it after RETRY) */
 	unsigned int flags;		/* FAULT_FLAG_* */
 	pgoff_t pgoff;			/* page offset of address in the file/object */
 	unsigned long address;		/* faulting address, page aligned */

@@ -10,6 +10,7 @@
 #include <arch.h>
 #include <pgtable.h>
 #include <mm.h>
+#include <mmap_lock.h>
 
 /* Nothing is ever mapped below this (catches NULL + offset bugs). */
 #define MMAP_MIN_ADDR		(4UL * MiB)
@@ -22,16 +23,6 @@
 #ifndef USER_TOP
 #define USER_TOP	(PT_LEVEL_SIZE(PT_ROOT_LEVEL) * (PT_ENTRIES / 2))
 #endif
-
-/* ---- mmap_lock (Linux's wrappers) ----------------------------------------- */
-static inline void mmap_read_lock(struct mm_struct *mm) { down_read(&mm->mmap_lock); }
-static inline bool mmap_read_trylock(struct mm_struct *mm) { return down_read_trylock(&mm->mmap_lock); }
-static inline void mmap_read_unlock(struct mm_struct *mm) { up_read(&mm->mmap_lock); }
-static inline void mmap_write_lock(struct mm_struct *mm) { down_write(&mm->mmap_lock); }
-static inline void mmap_write_unlock(struct mm_struct *mm) { up_write(&mm->mmap_lock); }
-static inline void mmap_write_downgrade(struct mm_struct *mm) { downgrade_write(&mm->mmap_lock); }
-#define mmap_assert_locked(mm)		rwsem_assert_held(&(mm)->mmap_lock)
-#define mmap_assert_write_locked(mm)	rwsem_assert_held_write(&(mm)->mmap_lock)
 
 /* ---- the VMA set (vma.c) ----------------------------------------------------
  * find_vma: the first VMA with vm_end > addr (it may start above addr), or
@@ -158,6 +149,10 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
  * retaken, *unlocked is set (unlocked may be NULL). Sleeps: yes. */
 int fixup_user_fault(struct mm_struct *mm, unsigned long address, unsigned int fault_flags,
 		     bool *unlocked);
+/* For ktests: the fault loop as a user access at addr in mm would run it (VMA lock
+ * first, per the policy), without a trap. addr must be mapped and accessible.
+ * Returns the last handle_mm_fault result; nothing held. Sleeps: yes. */
+vm_fault_t handle_user_fault_test(struct mm_struct *mm, unsigned long addr, unsigned int flags);
 /* mmap_lock for read + find_vma + stack growth; NULL (nothing held) if no VMA. */
 struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long addr,
 					    struct pt_regs *regs);

@@ -33,6 +33,24 @@ enum vm_event_item {
 	PGPGIN,			/* folios read from files (read_folio calls) */
 	PGPGOUT,		/* folios written back */
 	PGREADAHEAD,		/* folios read by readahead */
+	/* issue 5: the fault loop and its locks (Linux's names where Linux has them) */
+	FAULT_MAJOR,		/* completed faults accounted major: VM_FAULT_MAJOR or TRIED */
+	FAULT_MINOR,		/* completed faults accounted minor */
+	VMA_LOCK_SUCCESS,	/* user fault finished under the VMA lock (incl. access errors) */
+	VMA_LOCK_ABORT,		/* lock_vma_under_rcu found no lockable VMA: mmap_lock instead */
+	VMA_LOCK_RETRY,		/* handle_mm_fault under the VMA lock returned RETRY */
+	VMA_LOCK_MISS,		/* lock_vma_under_rcu found a detached VMA and walked again */
+	VMA_LOCK_RETRY_VMA,	/* retry_vma policy: a RETRY_VMA went back to the VMA lock */
+	VMA_WRITE_WAIT,		/* vma_start_write/vma_mark_detached had to wait for readers */
+	FAULT_RETRY,		/* handle_mm_fault results with VM_FAULT_RETRY (any lock) */
+	FAULT_SIGNAL,		/* faults abandoned on RETRY because a signal was pending */
+	FAULT_MMAP_USER,	/* user faults that entered the mmap_lock loop */
+	FAULT_NOWAIT_REFUSED,	/* FAULT_FLAG_RETRY_NOWAIT with FAULT_FLAG_VMA_LOCK: SIGSEGV */
+	MMAP_LOCK_READ,		/* mmap_lock read acquisitions (lock + successful trylock) */
+	MMAP_LOCK_READ_FAULT,	/* ... of those, by the fault path's mmap_lock loop */
+	MMAP_LOCK_WRITE,	/* mmap_lock write acquisitions */
+	MMAP_LOCK_CONTENDED,	/* acquisitions (read or write) that had to sleep */
+	MMAP_LOCK_WAIT_NS,	/* total time slept for them, ns */
 	NR_VM_EVENT_ITEMS
 };
 

@@ -19,8 +19,9 @@
  *     otherwise  -> mmap_read_unlock
  *     error bits -> OOM: kill the process; SIGBUS; SIGSEGV
  *
- * This is the `mmap` policy (DESIGN.md §4): every fault takes mmap_lock.
- * Issue 5 adds the per-VMA-lock attempt in front of "retry:".
+ * In front of "retry:" sits one attempt under the per-VMA lock
+ * (lock_vma_under_rcu) for user faults: see fault_locked_loop() below for
+ * the exact rules, and fault_policy.h for the policies that change them.
  *
  * Kernel-mode faults on user addresses come from copy_*_user and friends:
  * they take the same path; if the fault cannot be resolved, the exception
@@ -28,7 +29,11 @@
  * kernel fault is a bug and panics with the registers.
  */
 #include <mmap.h>
+#include <fault_policy.h>
+#include <signal.h>
 #include <vmstat.h>
+#include <string.h>
+#include <boot.h>
 #include <sched.h>
 #include <page_alloc.h>
 #include <printk.h>
@@ -65,11 +70,11 @@ static int expand_stack_locked(struct mm_struct *mm, struct vm_area_struct *vma,
 		return -ENOMEM;
 	if (prev && prev->vm_end + STACK_GUARD_GAP > start)
 		return -ENOMEM;
-	/* issue 5: vma_start_write(vma) */
+	vma_start_write(vma);
 	if (vma_is_anonymous(vma))
 		vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
 	mm->total_vm += (vma->vm_start - start) >> PAGE_SHIFT;
-	vma->vm_start = start;
+	__atomic_store_n(&vma->vm_start, start, __ATOMIC_RELAXED);	/* lockless lookups read it */
 	return 0;
 }
 
@@ -97,7 +102,7 @@ struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long 
 	struct vm_area_struct *vma;
 
 	(void)regs;
-	mmap_read_lock(mm);
+	mmap_read_lock_fault(mm);
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start <= addr)
 		return vma;
@@ -128,13 +133,30 @@ static void bad_area(struct pt_regs *regs, unsigned long addr, unsigned int flag
 	force_sig_fault(SIGSEGV, code, addr);
 }
 
-/* A fault found no free page: kill the process, say what ran out. */
+#define OOM_VICTIM_GRACE_NS	1000000000ULL	/* a victim gets 1 s to free its memory */
+static uint64_t last_oom_kill_ns;	/* [a] arch_time_ns() of the last OOM kill */
+
+/*
+ * A fault found no free page: kill the process, say what ran out. Like
+ * Linux's "an OOM victim is already exiting" back-off: within a second of
+ * the last kill, another faulting thread sleeps a tick and lets the access
+ * run again (its memory is on its way back: exit_notify wakes a waiting
+ * parent before exit_mm has freed the victim's pages).
+ */
 static void pagefault_out_of_memory(struct pt_regs *regs, unsigned long addr, unsigned int flags)
 {
+	uint64_t now = arch_time_ns(), last;
+
 	if (!(flags & FAULT_FLAG_USER)) {
 		no_context(regs, addr, "out of memory");
 		return;
 	}
+	last = __atomic_load_n(&last_oom_kill_ns, __ATOMIC_RELAXED);
+	if (last && now - last < OOM_VICTIM_GRACE_NS && !fatal_signal_pending(current)) {
+		msleep(10);
+		return;			/* the access faults again */
+	}
+	__atomic_store_n(&last_oom_kill_ns, now, __ATOMIC_RELAXED);
 	count_vm_event(OOM_KILL);
 	printk("Out of memory: killing thread '%s': page fault at 0x%lx found no free page "
 	       "(%lu of %lu pages free)\n", current->name, addr, nr_free_pages(), nr_total_pages());
@@ -158,13 +180,87 @@ static void fault_error(struct pt_regs *regs, unsigned long addr, unsigned int f
 	}
 }
 
-/* The mmap_lock loop. Returns the last handle_mm_fault result, lock released. */
-static vm_fault_t fault_mmap_loop(struct pt_regs *regs, struct mm_struct *mm,
-				  unsigned long addr, unsigned int flags)
+/*
+ * Linux's fault_signal_pending(): a RETRY with a signal to deliver ends the
+ * fault here; the lock is already released, the access re-runs after the
+ * signal (user mode) or the uaccess returns -EFAULT (kernel mode).
+ */
+static bool fault_signal_pending(vm_fault_t fault, unsigned int flags)
+{
+	if (!(fault & VM_FAULT_RETRY))
+		return false;
+	if (!fatal_signal_pending(current) &&
+	    !((flags & FAULT_FLAG_USER) && signal_pending(current)))
+		return false;
+	count_vm_event(FAULT_SIGNAL);
+	return true;
+}
+
+static void fault_signal_out(struct pt_regs *regs, unsigned long addr, unsigned int flags)
+{
+	if (!(flags & FAULT_FLAG_USER))
+		no_context(regs, addr, "signal pending on retry");
+}
+
+/*
+ * The fault loop (DESIGN.md §4, reference notes §2.1, Linux 6.8+), shared by
+ * every architecture and every policy. Returns the result whose error bits
+ * the caller acts on; nothing is held on return.
+ *
+ *   user fault, policy != mmap:
+ *   retry_vma:
+ *     vma = lock_vma_under_rcu()          VMA read lock, no mmap_lock; NULL -> mmap loop
+ *     access error -> vma_end_read, SIGSEGV (counted vma_lock_success)
+ *     fault = handle_mm_fault(..VMA_LOCK)
+ *     !(RETRY|COMPLETED) -> vma_end_read  (otherwise the handler released it)
+ *     !RETRY -> vma_lock_success, done
+ *     vma_lock_retry; MAJOR -> TRIED; signal -> return
+ *     [retry_vma] RETRY_VMA -> goto retry_vma
+ *   the mmap_lock loop (until done):
+ *     lock_mm_and_find_vma, access check, handle_mm_fault
+ *     signal on RETRY -> return; COMPLETED -> return; RETRY -> TRIED, again
+ *     mmap_read_unlock
+ */
+static vm_fault_t fault_locked_loop(struct pt_regs *regs, struct mm_struct *mm,
+				    unsigned long addr, unsigned int flags)
 {
 	struct vm_area_struct *vma;
 	vm_fault_t fault;
 
+	if (!(flags & FAULT_FLAG_USER) || !fault_policy_use_vma_lock())
+		goto lock_mmap;		/* kernel-mode faults never use the VMA lock */
+retry_vma:
+	vma = lock_vma_under_rcu(mm, addr);
+	if (!vma)
+		goto lock_mmap;		/* vma_lock_abort counted inside */
+	if (access_error(flags, vma)) {
+		vma_end_read(vma);
+		count_vm_event(VMA_LOCK_SUCCESS);
+		bad_area(regs, addr, flags, SEGV_ACCERR);
+		return 0;
+	}
+	fault = handle_mm_fault(vma, addr, flags | FAULT_FLAG_VMA_LOCK, regs);
+	if (!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
+		vma_end_read(vma);	/* else the handler already released it */
+	if (!(fault & VM_FAULT_RETRY)) {
+		count_vm_event(VMA_LOCK_SUCCESS);
+		return fault;
+	}
+	count_vm_event(VMA_LOCK_RETRY);
+	trace_event(TRACE_FAULT_RETRY, addr, TRACE_RETRY_VMA_LOCK | (uint64_t)fault << 8);
+	if (fault & VM_FAULT_MAJOR)
+		flags |= FAULT_FLAG_TRIED;	/* keep the major-fault accounting (6.8) */
+	if (fault_signal_pending(fault, flags)) {
+		fault_signal_out(regs, addr, flags);
+		return 0;
+	}
+	if (fault & VM_FAULT_RETRY_VMA) {	/* [policy] retry_vma */
+		count_vm_event(VMA_LOCK_RETRY_VMA);
+		goto retry_vma;
+	}
+lock_mmap:
+	if (flags & FAULT_FLAG_USER)
+		count_vm_event(FAULT_MMAP_USER);
 	for (;;) {
 		vma = lock_mm_and_find_vma(mm, addr, regs);
 		if (!vma) {
@@ -177,16 +273,24 @@ static vm_fault_t fault_mmap_loop(struct pt_regs *regs, struct mm_struct *mm,
 			return 0;
 		}
 		fault = handle_mm_fault(vma, addr, flags, regs);
+		if (fault_signal_pending(fault, flags)) {
+			fault_signal_out(regs, addr, flags);	/* lock already released */
+			return 0;
+		}
 		if (fault & VM_FAULT_COMPLETED)
 			return 0;
 		if (!(fault & VM_FAULT_RETRY))
 			break;
 		trace_event(TRACE_FAULT_RETRY, addr, TRACE_RETRY_HANDLER | (uint64_t)fault << 8);
 		flags |= FAULT_FLAG_TRIED;	/* lock already dropped by the handler */
-		/* issue 4+: return here if a fatal signal is pending (fault_signal_pending) */
 	}
 	mmap_read_unlock(mm);
 	return fault;
+}
+
+vm_fault_t handle_user_fault_test(struct mm_struct *mm, unsigned long addr, unsigned int flags)
+{
+	return fault_locked_loop(NULL, mm, addr, flags | FAULT_FLAG_USER | FAULT_FLAG_DEFAULT);
 }
 
 int fixup_user_fault(struct mm_struct *mm, unsigned long address, unsigned int fault_flags,
@@ -238,10 +342,47 @@ void do_page_fault(struct pt_regs *regs, uintptr_t addr, unsigned int flags)
 	}
 	arch_irq_enable();
 	trace_event(TRACE_FAULT_BEGIN, addr, flags);
-	fault = fault_mmap_loop(regs, mm, addr, flags);
+	fault = fault_locked_loop(regs, mm, addr, flags);
 	trace_event(TRACE_FAULT_END, addr, fault);
 	if (fault & VM_FAULT_ERROR)
 		fault_error(regs, addr, flags, fault);
 out:
 	arch_irq_disable();
+}
+
+/* ---- policies (fault_policy.h) ------------------------------------------------ */
+
+int fault_policy = FAULT_POLICY_VMA;
+const char *const fault_policy_names[NR_FAULT_POLICIES] = {
+	[FAULT_POLICY_MMAP] = "mmap",		[FAULT_POLICY_VMA] = "vma",
+	[FAULT_POLICY_RETRY_VMA] = "retry_vma",	[FAULT_POLICY_UPTODATE] = "uptodate",
+	[FAULT_POLICY_HOLD] = "hold",
+};
+
+int fault_policy_set(const char *name)
+{
+	size_t n = strlen(name);
+
+	while (n && (name[n - 1] == '\n' || name[n - 1] == ' '))
+		n--;
+	for (int i = 0; i < NR_FAULT_POLICIES; i++) {
+		if (strlen(fault_policy_names[i]) == n && !memcmp(fault_policy_names[i], name, n)) {
+			__atomic_store_n(&fault_policy, i, __ATOMIC_RELAXED);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void fault_policy_init(void)
+{
+	char buf[32];
+
+	if (!cmdline_copy("fault_policy", buf, sizeof(buf)))
+		return;
+	if (fault_policy_set(buf))
+		printk("fault_policy: unknown policy '%s' (mmap, vma, retry_vma, uptodate, hold), "
+		       "keeping '%s'\n", buf, fault_policy_name());
+	else
+		printk("fault_policy: %s\n", fault_policy_name());
 }

@@ -5,8 +5,9 @@
  * Theory of operation
  * -------------------
  * A user PTE comes to exist only because a fault asked for it
- * (handle_mm_fault). The fault runs with mmap_lock held for read, so the
- * VMA cannot change under it, but other threads of the process may fault
+ * (handle_mm_fault). The fault runs holding its "fault lock" - the VMA's
+ * read lock (FAULT_FLAG_VMA_LOCK) or mmap_lock for read - so the VMA
+ * cannot change under it, but other threads of the process may fault
  * on the same page at the same time. Each handler therefore follows
  * Linux's pattern:
  *
@@ -18,7 +19,14 @@
  *      page and return 0, the access simply runs again.
  *
  * Page tables themselves are only freed by mmput() when nobody can fault
- * any more, so a pte_t pointer stays valid while mmap_lock is held.
+ * any more, so a pte_t pointer stays valid while the fault lock is held.
+ *
+ * Under the VMA lock only, anything that looks beyond this VMA needs
+ * mmap_lock: giving the VMA its anon_vma (merge_range compares anon_vmas
+ * of neighbours under mmap_lock) goes through vmf_anon_prepare(), which
+ * trylocks mmap_lock for read and otherwise releases the VMA lock and
+ * returns VM_FAULT_RETRY (Linux's __vmf_anon_prepare).
+ * Lock state on return: docs/locking.md "The retry contract".
  *
  * The cases (handle_pte_fault):
  *   PTE empty, anonymous VMA   do_anonymous_page: read -> the shared zero
@@ -136,6 +144,7 @@ struct zap_batch {
 	struct mm_struct *mm;
 	unsigned long start;		/* first address not yet flushed */
 	unsigned int nr;
+	bool cleared;			/* a PTE was cleared since the last flush */
 	struct page *pages[ZAP_BATCH];
 };
 
@@ -144,7 +153,9 @@ static void zap_flush(struct zap_batch *zb, unsigned long end)
 {
 	unsigned int i;
 
-	flush_tlb_mm_range(zb->mm, zb->start, end);
+	if (zb->cleared)		/* nothing cleared: no shootdown IPIs at all */
+		flush_tlb_mm_range(zb->mm, zb->start, end);
+	zb->cleared = false;
 	for (i = 0; i < zb->nr; i++)
 		put_page(zb->pages[i]);
 	zb->nr = 0;
@@ -158,6 +169,7 @@ static int zap_one(pte_t *ptep, unsigned long addr, void *arg)
 	struct page *page;
 
 	set_pte(ptep, 0);
+	zb->cleared = true;
 	if (is_zero_pa(pa))
 		return 0;
 	page = phys_to_page(pa);
@@ -175,8 +187,15 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 	mutex_lock(&mm->page_table_lock);
 	walk_present_ptes(mm, start, end, zap_one, &zb);
-	zap_flush(&zb, end);
 	mutex_unlock(&mm->page_table_lock);
+	/*
+	 * The last batch is flushed after dropping the mm-wide page-table lock, so
+	 * faults elsewhere in the mm do not wait for our shootdown IPIs. Safe: the
+	 * VMA is being removed (write-locked and detached under mmap_lock held for
+	 * write, or the mm is dead), so nobody can fault [start, end) back in
+	 * before we return, and its pages are freed only after the flush.
+	 */
+	zap_flush(&zb, end);
 }
 
 /* Clear one root entry of the user half and free the tables below it. */
@@ -327,15 +346,43 @@ static vm_fault_t map_new_anon(struct vm_fault *vmf, struct page *page)
 	return 0;
 }
 
-/* Sleeps: yes (mutex). Locks: mmap_lock held for read. */
+/*
+ * Make sure the VMA has an anon_vma. 0, VM_FAULT_OOM, or VM_FAULT_RETRY with
+ * the VMA lock already released (under the VMA lock, when mmap_lock cannot be
+ * had without waiting: the mmap_lock loop will do it).
+ * Locks: the fault lock. Sleeps: yes.
+ */
+static vm_fault_t vmf_anon_prepare(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	vm_fault_t ret = 0;
+
+	if (likely(READ_ONCE(vma->anon_vma)))
+		return 0;
+	if (vmf->flags & FAULT_FLAG_VMA_LOCK) {
+		if (!mmap_read_trylock(vma->vm_mm)) {
+			vma_end_read(vma);
+			return VM_FAULT_RETRY;
+		}
+	}
+	if (anon_vma_prepare(vma))
+		ret = VM_FAULT_OOM;
+	if (vmf->flags & FAULT_FLAG_VMA_LOCK)
+		mmap_read_unlock(vma->vm_mm);
+	return ret;
+}
+
+/* Sleeps: yes (mutex). Locks: the fault lock. */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
 	struct page *page;
+	vm_fault_t ret;
 
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_anonymous_zero(vmf);
-	if (anon_vma_prepare(vmf->vma))
-		return VM_FAULT_OOM;
+	ret = vmf_anon_prepare(vmf);
+	if (ret)
+		return ret;
 	page = alloc_user_page(NULL);
 	if (!page)
 		return VM_FAULT_OOM;
@@ -353,9 +400,10 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	struct page *new;
+	vm_fault_t ret = vmf_anon_prepare(vmf);
 
-	if (anon_vma_prepare(vmf->vma))
-		return VM_FAULT_OOM;
+	if (ret)
+		return ret;
 	new = alloc_user_page(old ? page_address(old) : NULL);
 	if (!new)
 		return VM_FAULT_OOM;
@@ -506,10 +554,10 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 /* Write fault on a private file mapping: map a private copy of the file's page. */
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret;
+	vm_fault_t ret = vmf_anon_prepare(vmf);
 
-	if (anon_vma_prepare(vmf->vma))
-		return VM_FAULT_OOM;
+	if (ret)
+		return ret;
 	ret = __do_fault(vmf);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
 		return ret;
@@ -603,13 +651,42 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	return spurious_fault(vmf);
 }
 
-/* Linux's mm_account_fault: count completed faults only. */
+/*
+ * Linux's mm_account_fault: incomplete faults (RETRY) are counted when they
+ * complete; a completed one is major if it returned VM_FAULT_MAJOR or is a
+ * retry (TRIED): the I/O happened on an earlier pass. mm must be read before
+ * the call: after RETRY/COMPLETED the VMA may be gone.
+ */
 static void mm_account_fault(struct mm_struct *mm, unsigned int flags, vm_fault_t ret)
 {
-	if (ret & VM_FAULT_RETRY)
+	if (ret & VM_FAULT_RETRY) {
+		count_vm_event(FAULT_RETRY);
 		return;
+	}
 	count_vm_event(flags & FAULT_FLAG_USER ? PGFAULT : PGFAULT_KERNEL);
 	atomic_long_inc(&mm->pgfault);
+	if (ret & VM_FAULT_ERROR)
+		return;
+	if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) {
+		count_vm_event(FAULT_MAJOR);
+		atomic_long_inc(&mm->maj_flt);
+	} else {
+		count_vm_event(FAULT_MINOR);
+		atomic_long_inc(&mm->min_flt);
+	}
+}
+
+/* Linux's sanitize_fault_flags (the part that applies here). */
+static vm_fault_t sanitize_fault_flags(unsigned int flags)
+{
+	if ((flags & (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) ==
+	    (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) {
+		/* NOWAIT means "keep the lock and return"; only GUP uses it, under mmap_lock */
+		count_vm_event(FAULT_NOWAIT_REFUSED);
+		printk("WARNING: fault with FAULT_FLAG_RETRY_NOWAIT under the VMA lock: SIGSEGV\n");
+		return VM_FAULT_SIGSEGV;
+	}
+	return 0;
 }
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
@@ -623,11 +700,14 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		.pgoff = linear_page_index(vma, address & PAGE_MASK),
 		.ptl = &vma->vm_mm->page_table_lock,
 	};
+	struct mm_struct *mm = vma->vm_mm;	/* vma may be gone after RETRY/COMPLETED */
 	vm_fault_t ret;
 
 	(void)regs;
-	mmap_assert_locked(vma->vm_mm);
-	ret = handle_pte_fault(&vmf);
-	mm_account_fault(vma->vm_mm, flags, ret);
+	assert_fault_locked(&vmf);
+	ret = sanitize_fault_flags(flags);
+	if (!ret)
+		ret = handle_pte_fault(&vmf);
+	mm_account_fault(mm, flags, ret);
 	return ret;
 }

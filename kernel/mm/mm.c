@@ -48,6 +48,8 @@ struct mm_struct *mm_alloc(void)
 	arch_pgd_init_user(mm->pgd);
 	init_rwsem(&mm->mmap_lock);
 	mm->mmap_lock.traced = true;	/* mmap_lock_* events in the trace */
+	seqcount_init(&mm->mm_lock_seq);
+	init_waitqueue_head(&mm->vma_writer_wait);
 	mutex_init(&mm->page_table_lock);
 	mm->mmap_base = ALIGN_DOWN(USER_TOP - MMAP_TOP_GAP, PAGE_SIZE);
 	atomic_set(&mm->mm_users, 1);
@@ -84,6 +86,8 @@ static void exit_mmap(struct mm_struct *mm)
 	mmap_write_lock(mm);
 	vma_iter_init(&vmi, mm, 0);
 	for_each_vma(vmi, vma) {
+		vma_start_write(vma);	/* exec/exit teardown: nobody can fault here any more, */
+		vma_mark_detached(vma);	/* but keep the VMA protocol uniform */
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vm_area_free(vma);
 	}
@@ -120,7 +124,8 @@ static int dup_one_vma(struct mm_struct *mm, struct mm_struct *old, struct vm_ar
 	if (!copy)
 		return -ENOMEM;
 	copy->vm_mm = mm;
-	ret = vma_set_insert(&mm->mm_mt, copy);	/* mm is private to us: no lock */
+	vma_start_write(copy);
+	ret = vma_set_insert(&mm->mm_mt, copy);
 	if (ret) {
 		vm_area_free(copy);
 		return ret;
@@ -140,13 +145,20 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	if (!mm)
 		return NULL;
 	mmap_write_lock(old);
+	/* The new mm is invisible to everyone else: the trylock cannot fail
+	 * (and, being a trylock, adds no lockdep edge between two mmap_locks). */
+	BUG_ON(!mmap_write_trylock(mm));
 	dup_mm_fields(mm, old);
 	vma_iter_init(&vmi, old, 0);
 	for_each_vma(vmi, vma) {
+		/* fork write-locks every parent VMA (Linux fb49c455323f): a fault
+		 * under the VMA lock must not change PTEs while they are copied. */
+		vma_start_write(vma);
 		ret = dup_one_vma(mm, old, vma);
 		if (ret)
 			break;
 	}
+	mmap_write_unlock(mm);
 	mmap_write_unlock(old);
 	if (ret) {
 		mmput(mm);		/* undoes whatever was copied */

@@ -24,9 +24,12 @@
  * mprotect asks for more than the mapping allows (VM_MAY*), -EPERM for a
  * fixed mapping below MMAP_MIN_ADDR (the first 4 MiB stay unmapped).
  *
- * Issue 5 (per-VMA locks): every VMA that is split, shrunk, merged,
- * re-protected or removed here must first be vma_start_write()-locked;
- * the places are marked "issue 5: vma_start_write".
+ * Per-VMA locks (mmap_lock.h): faults may run on a VMA holding only its
+ * VMA read lock, so every VMA that is split, shrunk, merged, re-protected
+ * or removed here is first vma_start_write()-locked (waits for its
+ * faults), and a new VMA is write-locked before it is attached. Removed
+ * VMAs are detached, and vm_area_free frees the struct after an RCU grace
+ * period (a lockless lookup may still be looking at it).
  */
 #include <mmap.h>
 #include <fs.h>
@@ -59,6 +62,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 		return NULL;
 	vma->vm_mm = mm;
 	INIT_LIST_HEAD(&vma->anon_vma_node);
+	vma_lock_init(vma);
 	return vma;
 }
 
@@ -81,20 +85,29 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 
 	if (!copy)
 		return NULL;
-	*copy = *vma;
-	atomic_set(&copy->vm_refcnt, 0);
+	vma_copy_desc(copy, vma);
+	vma_lock_init(copy);		/* detached, not write-locked (vm_lock_seq of another mm) */
 	vma_take_refs(copy, vma->anon_vma);
 	return copy;
 }
 
+static void vm_area_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct vm_area_struct, vm_rcu));
+}
+
+/* The VMA is detached (or never was attached); a lockless reader may still
+ * be looking at vm_refcnt/vm_lock_seq/vm_start, so the struct itself goes
+ * after a grace period. Everything it references goes now. */
 void vm_area_free(struct vm_area_struct *vma)
 {
+	vma_assert_detached(vma);
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	unlink_anon_vma(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
-	kfree(vma);
+	call_rcu(&vma->vm_rcu, vm_area_free_rcu);
 }
 
 static unsigned long calc_vm_prot_bits(unsigned long prot)
@@ -114,7 +127,7 @@ static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 	mmap_assert_write_locked(mm);
 	if (!tail)
 		return -ENOMEM;
-	/* issue 5: vma_start_write(vma) */
+	vma_start_write(vma);		/* the tail copies the write lock */
 	ret = vma_set_split(&mm->mm_mt, vma, addr, tail);
 	if (ret) {
 		kfree(tail);
@@ -130,7 +143,8 @@ static int merge_into(struct mm_struct *mm, struct vm_area_struct *prev, struct 
 {
 	int ret;
 
-	/* issue 5: vma_start_write(prev), vma_start_write(next) */
+	vma_start_write(prev);
+	vma_start_write(next);
 	ret = vma_set_merge(&mm->mm_mt, prev, next);
 	if (ret)
 		return ret;
@@ -201,6 +215,7 @@ static unsigned long mmap_region(struct mm_struct *mm, unsigned long addr, unsig
 	vma->vm_flags = vm_flags;
 	ret = mmap_backing(vma, file, pgoff);
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_start_write(vma);		/* detached: only marks it; stays locked until unlock */
 	if (!ret)
 		ret = vma_set_insert(&mm->mm_mt, vma);
 	if (ret) {
@@ -286,8 +301,10 @@ unsigned long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long le
 /* Take vma out of the set, unmap its pages, free it. Locks: mmap_lock (write). */
 static int remove_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	/* issue 5: vma_start_write(vma), then vma_mark_detached */
-	int ret = vma_set_remove(&mm->mm_mt, vma);
+	int ret;
+
+	vma_start_write(vma);		/* waits for the faults in it */
+	ret = vma_set_remove(&mm->mm_mt, vma);	/* unpublish, then vma_mark_detached */
 
 	if (ret)
 		return ret;
@@ -369,7 +386,7 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma, unsi
 		ret = split_vma(mm, vma, end);
 	if (ret)
 		return ret;
-	/* issue 5: vma_start_write(vma) */
+	vma_start_write(vma);
 	vma->vm_flags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | newbits;
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	change_protection(vma, vma->vm_start, vma->vm_end);

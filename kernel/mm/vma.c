@@ -11,11 +11,10 @@
  * The array is never changed in place. A writer (mmap_lock held for
  * write) builds a new array with the change applied and publishes it with
  * a store-release of mm->mm_mt.arr; a reader loads the pointer once
- * (load-acquire) and searches that snapshot. Today every reader holds
- * mmap_lock, so the writer frees the old array at once. For issue 5 (VMA
- * lookup under RCU, lock_vma_under_rcu) the only change is to free the
- * old array - and detached VMAs - after a grace period (call_rcu): a
- * reader then always sees either the old or the new complete array, and
+ * (load-acquire) and searches that snapshot. Readers may hold only
+ * rcu_read_lock (lock_vma_under_rcu), so the old array - and detached
+ * VMAs (vm_area_free) - are freed after a grace period (call_rcu): a
+ * reader always sees either the old or the new complete array, and
  * re-checks the VMA it found (vm_refcnt != 0, address inside) after
  * taking the VMA lock. Copying costs O(n) per change, which is fine for
  * the sizes we have; a tree (Linux's maple tree) would only pay off with
@@ -23,8 +22,11 @@
  *
  * Every operation allocates its new array first, so on -ENOMEM nothing
  * has changed. Splitting and merging change vm_start/vm_end/vm_pgoff of
- * VMAs that stay in the set: with issue 5 that happens under
- * vma_start_write(), which waits out the readers of that VMA.
+ * VMAs that stay in the set: the caller (mmap.c) has write-locked them
+ * with vma_start_write(), which waited out their readers. Insertion
+ * attaches the VMA (vm_refcnt 0 -> 1) before publishing; removal publishes
+ * first, then detaches (waiting for transient readers): a reader that
+ * still finds the VMA in an old array sees it detached and walks again.
  *
  * This file knows nothing about page tables, files or anon_vmas; mmap.c
  * handles those. tests/host/vma runs it against a model.
@@ -35,10 +37,15 @@
 
 static struct vma_array *set_load(const struct vma_set *set)
 {
-	return __atomic_load_n(&set->arr, __ATOMIC_ACQUIRE);
+	return rcu_dereference(((struct vma_set *)set)->arr);
 }
 
-/* Publish a new array; free the old one (issue 5: after an RCU grace period). */
+static void vma_array_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct vma_array, rcu));
+}
+
+/* Publish a new array; free the old one after an RCU grace period. */
 static void set_publish(struct vma_set *set, struct vma_array *arr)
 {
 	struct vma_array *old = set->arr;
@@ -47,8 +54,9 @@ static void set_publish(struct vma_set *set, struct vma_array *arr)
 		kfree(arr);
 		arr = NULL;
 	}
-	__atomic_store_n(&set->arr, arr, __ATOMIC_RELEASE);
-	kfree(old);
+	rcu_assign_pointer(set->arr, arr);
+	if (old)
+		call_rcu(&old->rcu, vma_array_free_rcu);
 }
 
 /* Index of the first VMA with vm_end > addr (== nr if none). */
@@ -59,7 +67,7 @@ static unsigned int arr_search(const struct vma_array *arr, unsigned long addr)
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
-		if (arr->v[mid]->vm_end > addr)
+		if (__atomic_load_n(&arr->v[mid]->vm_end, __ATOMIC_RELAXED) > addr)	/* lockless readers */
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -127,7 +135,7 @@ int vma_set_insert(struct vma_set *set, struct vm_area_struct *vma)
 	n = arr_splice(arr, i, 0, &vma, 1);
 	if (!n)
 		return -ENOMEM;
-	atomic_set(&vma->vm_refcnt, 1);		/* attached */
+	vma_mark_attached(vma);
 	set_publish(set, n);
 	return 0;
 }
@@ -142,7 +150,7 @@ int vma_set_remove(struct vma_set *set, struct vm_area_struct *vma)
 	if (!n)
 		return -ENOMEM;
 	set_publish(set, n);
-	atomic_set(&vma->vm_refcnt, 0);		/* detached */
+	vma_mark_detached(vma);
 	return 0;
 }
 
@@ -156,13 +164,14 @@ int vma_set_split(struct vma_set *set, struct vm_area_struct *vma, unsigned long
 	n = arr_splice(set->arr, (unsigned int)i + 1, 0, &tail, 1);
 	if (!n)
 		return -ENOMEM;
-	*tail = *vma;
+	vma_copy_desc(tail, vma);
+	tail->vm_lock_seq = vma->vm_lock_seq;	/* write-locked like vma (mmap_lock held) */
 	INIT_LIST_HEAD(&tail->anon_vma_node);
 	tail->vm_start = addr;
 	tail->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	atomic_set(&tail->vm_refcnt, 1);
-	/* issue 5: vma_start_write(vma) before shrinking it */
-	vma->vm_end = addr;
+	atomic_set(&tail->vm_refcnt, 0);	/* a copy: write-locked (vm_lock_seq), detached */
+	vma_mark_attached(tail);
+	__atomic_store_n(&vma->vm_end, addr, __ATOMIC_RELAXED);	/* write-locked by the caller */
 	set_publish(set, n);
 	return 0;
 }
@@ -188,10 +197,10 @@ int vma_set_merge(struct vma_set *set, struct vm_area_struct *prev, struct vm_ar
 	n = arr_splice(set->arr, (unsigned int)i, 1, NULL, 0);
 	if (!n)
 		return -ENOMEM;
-	/* issue 5: vma_start_write(prev) and vma_start_write(next) first */
-	prev->vm_end = next->vm_end;
+	/* prev and next are write-locked by the caller */
+	__atomic_store_n(&prev->vm_end, next->vm_end, __ATOMIC_RELAXED);
 	set_publish(set, n);
-	atomic_set(&next->vm_refcnt, 0);
+	vma_mark_detached(next);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <mmap.h>
 #include <page_alloc.h>
 #include <tlb.h>
+#include <fault_policy.h>
 #include <printk.h>
 #include <string.h>
 #include <uapi/faultline/fl.h>
@@ -35,6 +36,16 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[FILEMAP_REFETCH] = "filemap_refetch",
 	[PGPGIN] = "pgpgin",		[PGPGOUT] = "pgpgout",
 	[PGREADAHEAD] = "pgreadahead",
+	[FAULT_MAJOR] = "fault_major",
+	[FAULT_MINOR] = "fault_minor",
+	[VMA_LOCK_SUCCESS] = "vma_lock_success",	[VMA_LOCK_ABORT] = "vma_lock_abort",
+	[VMA_LOCK_RETRY] = "vma_lock_retry",		[VMA_LOCK_MISS] = "vma_lock_miss",
+	[VMA_LOCK_RETRY_VMA] = "vma_lock_retry_vma",	[VMA_WRITE_WAIT] = "vma_write_wait",
+	[FAULT_RETRY] = "fault_retry",			[FAULT_SIGNAL] = "fault_signal",
+	[FAULT_MMAP_USER] = "fault_mmap_user",		[FAULT_NOWAIT_REFUSED] = "fault_nowait_refused",
+	[MMAP_LOCK_READ] = "mmap_lock_read",		[MMAP_LOCK_READ_FAULT] = "mmap_lock_read_fault",
+	[MMAP_LOCK_WRITE] = "mmap_lock_write",		[MMAP_LOCK_CONTENDED] = "mmap_lock_contended",
+	[MMAP_LOCK_WAIT_NS] = "mmap_lock_wait_ns",
 };
 
 unsigned long sum_vm_event(enum vm_event_item item)
@@ -52,7 +63,7 @@ void vmstat_dump(void)
 	unsigned int i;
 
 	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		printk("%-16s %lu\n", vm_event_names[i], sum_vm_event(i));
+		printk("%-22s %lu\n", vm_event_names[i], sum_vm_event(i));
 }
 
 static void fill_self(struct fl_vmstat *out, struct mm_struct *mm)
@@ -94,5 +105,22 @@ void fill_fl_vmstat(struct fl_vmstat *out, struct mm_struct *mm)
 	out->pgpgin = sum_vm_event(PGPGIN);
 	out->pgpgout = sum_vm_event(PGPGOUT);
 	out->pgreadahead = sum_vm_event(PGREADAHEAD);
+	out->fault_major = sum_vm_event(FAULT_MAJOR);
+	out->fault_minor = sum_vm_event(FAULT_MINOR);
+	out->vma_lock_success = sum_vm_event(VMA_LOCK_SUCCESS);
+	out->vma_lock_abort = sum_vm_event(VMA_LOCK_ABORT);
+	out->vma_lock_retry = sum_vm_event(VMA_LOCK_RETRY);
+	out->vma_lock_miss = sum_vm_event(VMA_LOCK_MISS);
+	out->vma_lock_retry_vma = sum_vm_event(VMA_LOCK_RETRY_VMA);
+	out->vma_write_wait = sum_vm_event(VMA_WRITE_WAIT);
+	out->fault_retry = sum_vm_event(FAULT_RETRY);
+	out->fault_signal = sum_vm_event(FAULT_SIGNAL);
+	out->fault_mmap_user = sum_vm_event(FAULT_MMAP_USER);
+	out->mmap_lock_read = sum_vm_event(MMAP_LOCK_READ);
+	out->mmap_lock_read_fault = sum_vm_event(MMAP_LOCK_READ_FAULT);
+	out->mmap_lock_write = sum_vm_event(MMAP_LOCK_WRITE);
+	out->mmap_lock_contended = sum_vm_event(MMAP_LOCK_CONTENDED);
+	out->mmap_lock_wait_ns = sum_vm_event(MMAP_LOCK_WAIT_NS);
+	out->fault_policy = fault_policy_get();
 	fill_self(out, mm);
 }

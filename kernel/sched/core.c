@@ -13,6 +13,7 @@
  * finish_switch(). So a queued thread's registers are always saved before
  * any CPU can see it on a queue, and preempt_count is 1 across every switch.
  */
+#include <rcupdate.h>
 #include <sched.h>
 #include <mmap.h>
 #include <smp.h>
@@ -167,6 +168,7 @@ static void __schedule(bool requeue)
 	struct cpu *c = this_cpu();
 	struct thread *prev = c->curr, *next;
 
+	rcu_note_context_switch();	/* a quiescent state: no RCU reader here */
 	spin_lock(&c->sched.lock);
 	__atomic_store_n(&c->sched.need_resched, false, __ATOMIC_RELAXED);
 	if (prev != c->idle) {

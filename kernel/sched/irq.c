@@ -2,6 +2,7 @@
  * irq.c - do_irq(): the generic half of every interrupt, and the device
  * handler table. do_fatal_trap() lives with panic() in kernel/lib/panic.c.
  */
+#include <rcupdate.h>
 #include <irq.h>
 #include <sched.h>
 #include <smp.h>
@@ -76,6 +77,7 @@ static void handle_tick(struct cpu *c)
 	if (c->id == 0)
 		__atomic_add_fetch(&jiffies, 1, __ATOMIC_RELAXED);
 	run_local_timers();
+	rcu_sched_clock_irq();
 	sched_tick();
 }
 

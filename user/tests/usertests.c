@@ -635,6 +635,144 @@ static int test_oom_survival(void)
 	return 0;
 }
 
+/* ---- issue 5: per-VMA locks under stress ---- */
+#define STRESS_SECONDS	20
+#define STRESS_FAULTERS	3
+#define STRESS_WRITERS	2
+
+static struct {
+	volatile int stop;
+	volatile int errors;
+	volatile long faults_done, writer_ops, protect_ops;
+	char *shared;			/* 16 pages, constant content, mprotect toggled */
+} st;
+
+static void *stress_faulter(void *arg)
+{
+	long id = (long)arg;
+	size_t own_len = 64 * PAGE, len = 32 * PAGE;
+	unsigned *own = mmap(NULL, own_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (own == MAP_FAILED) {
+		st.errors++;
+		return NULL;
+	}
+	for (unsigned iter = 1; !st.stop; iter++) {
+		unsigned *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			st.errors++;
+			break;
+		}
+		for (size_t i = 0; i < len / PAGE; i++)		/* fresh VMA: every page faults */
+			p[i * PAGE / 4] = (unsigned)(id << 24) ^ iter ^ (unsigned)i;
+		for (size_t i = 0; i < own_len / PAGE; i++)	/* long-lived: no lost write */
+			own[i * PAGE / 4 + (iter % 1024)] = iter;
+		for (size_t i = 0; i < len / PAGE; i++)
+			if (p[i * PAGE / 4] != ((unsigned)(id << 24) ^ iter ^ (unsigned)i))
+				st.errors++;
+		for (size_t i = 0; i < own_len / PAGE; i++)
+			if (own[i * PAGE / 4 + (iter % 1024)] != iter)
+				st.errors++;
+		for (size_t i = 0; i < 16; i++)			/* reads while mprotect toggles */
+			if (st.shared[i * PAGE] != (char)(0x5a + i))
+				st.errors++;
+		munmap(p, len);
+		__atomic_fetch_add(&st.faults_done, (long)(len / PAGE), __ATOMIC_RELAXED);
+	}
+	munmap(own, own_len);
+	return NULL;
+}
+
+static void *stress_writer(void *arg)
+{
+	(void)arg;
+	while (!st.stop) {
+		char *p = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (p == MAP_FAILED) {
+			st.errors++;
+			break;
+		}
+		p[0] = 1;
+		p[5 * PAGE] = 2;
+		if (mprotect(p + 2 * PAGE, PAGE, PROT_READ) ||		/* split */
+		    mprotect(p + 2 * PAGE, PAGE, PROT_READ | PROT_WRITE))	/* merge */
+			st.errors++;
+		if (p[0] != 1 || p[5 * PAGE] != 2)
+			st.errors++;
+		munmap(p, 8 * PAGE);
+		__atomic_fetch_add(&st.writer_ops, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void *stress_protector(void *arg)
+{
+	(void)arg;
+	while (!st.stop) {
+		if (mprotect(st.shared, 16 * PAGE, PROT_READ) ||
+		    mprotect(st.shared, 16 * PAGE, PROT_READ | PROT_WRITE))
+			st.errors++;
+		__atomic_fetch_add(&st.protect_ops, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static int test_vmalock_stress(void)
+{
+	static struct fl_vmstat a, b;
+	pthread_t f[STRESS_FAULTERS], w[STRESS_WRITERS], pr;
+	long dpg, dsucc, dabort, dretry, dmmap;
+
+	st.shared = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(st.shared != MAP_FAILED, "mmap: %s", strerror(errno));
+	for (int i = 0; i < 16; i++)
+		st.shared[i * PAGE] = (char)(0x5a + i);
+	EXPECT(fl_vmstat(&a) == 0, "fl_vmstat: %s", strerror(errno));
+	for (long i = 0; i < STRESS_FAULTERS; i++)
+		EXPECT(pthread_create(&f[i], NULL, stress_faulter, (void *)i) == 0, "pthread_create");
+	for (long i = 0; i < STRESS_WRITERS; i++)
+		EXPECT(pthread_create(&w[i], NULL, stress_writer, NULL) == 0, "pthread_create");
+	EXPECT(pthread_create(&pr, NULL, stress_protector, NULL) == 0, "pthread_create");
+	sleep_ms(STRESS_SECONDS * 1000);
+	st.stop = 1;
+	for (int i = 0; i < STRESS_FAULTERS; i++)
+		pthread_join(f[i], NULL);
+	for (int i = 0; i < STRESS_WRITERS; i++)
+		pthread_join(w[i], NULL);
+	pthread_join(pr, NULL);
+	fl_vmstat(&b);
+	dpg = (long)(b.pgfault - a.pgfault);
+	dsucc = (long)(b.vma_lock_success - a.vma_lock_success);
+	dabort = (long)(b.vma_lock_abort - a.vma_lock_abort);
+	dretry = (long)(b.vma_lock_retry - a.vma_lock_retry);
+	dmmap = (long)(b.fault_mmap_user - a.fault_mmap_user);
+	printf("    %ds: %ld faults by the faulters, %ld writer rounds, %ld mprotect rounds\n"
+	       "    pgfault %ld = vma_lock_success %ld + fault_mmap_user %ld; abort %ld retry %ld "
+	       "miss %llu vma_write_wait %llu mmap_lock_contended %llu\n",
+	       STRESS_SECONDS, st.faults_done, st.writer_ops, st.protect_ops, dpg, dsucc, dmmap,
+	       dabort, dretry, (unsigned long long)(b.vma_lock_miss - a.vma_lock_miss),
+	       (unsigned long long)(b.vma_write_wait - a.vma_write_wait),
+	       (unsigned long long)(b.mmap_lock_contended - a.mmap_lock_contended));
+	EXPECT(st.errors == 0, "%d data/syscall errors", st.errors);
+	EXPECT(b.segv == a.segv && b.sigbus == a.sigbus && b.fault_signal == a.fault_signal,
+	       "unexpected SIGSEGV/SIGBUS/signal-abandoned faults");
+	EXPECT(st.faults_done > 1000 && st.writer_ops > 10 && st.protect_ops > 10,
+	       "too little progress");
+	/* the counters add up (policy vma: every user fault is one of these paths) */
+	if (b.fault_policy == 1) {
+		EXPECT(dsucc > 0, "no fault completed under the VMA lock");
+		EXPECT(dpg == dsucc + dmmap, "pgfault %ld != vma_lock_success %ld + fault_mmap_user %ld",
+		       dpg, dsucc, dmmap);
+		EXPECT(dmmap == dabort + dretry, "fault_mmap_user %ld != abort %ld + retry %ld",
+		       dmmap, dabort, dretry);
+	}
+	munmap(st.shared, 16 * PAGE);
+	return 0;
+}
+
 /* /proc's formats: /tests/proctests, which prints its own details. */
 static int test_procfs(void)
 {
@@ -689,6 +827,7 @@ static const struct {
 	{ "pipe_processes", test_pipe_processes },
 	{ "proc_exhaustion", test_proc_exhaustion },
 	{ "oom_survival", test_oom_survival },
+	{ "vmalock_stress", test_vmalock_stress },
 	{ "procfs", test_procfs },
 	{ "mmaptests", test_mmaptests },
 };

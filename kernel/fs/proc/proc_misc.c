@@ -8,11 +8,12 @@
  * <vmstat.h> appear here without a change.
  *
  * /proc/sys/vm/fault_policy shows the fault-handling policy (DESIGN.md §4).
- * Until the per-VMA locks exist, the only policy is "mmap": writing it is
- * accepted, writing anything else is -EINVAL with a message.
+ * Reading gives fault_policy_name(); writing calls fault_policy_set() (mmap,
+ * vma, retry_vma, uptodate, hold), anything else is -EINVAL with a message.
  */
 #include "internal.h"
 #include <vmstat.h>
+#include <fault_policy.h>
 #include <page_alloc.h>
 #include <tlb.h>
 #include <printk.h>
@@ -41,17 +42,16 @@ void proc_vmstat_init(void)
 static int show_fault_policy(struct seq_file *m, void *data)
 {
 	(void)data;
-	seq_puts(m, "mmap\n");
+	seq_printf(m, "%s\n", fault_policy_name());
 	return 0;
 }
 
 static ssize_t write_fault_policy(const char *buf, size_t count, void *data)
 {
 	(void)data;
-	if (!strcmp(buf, "mmap"))
+	if (!fault_policy_set(buf))
 		return (ssize_t)count;
-	printk("fault_policy: '%s' is not available: this kernel has only the 'mmap' policy "
-	       "(the per-VMA locks of issue 5 bring vma, retry_vma, uptodate, hold)\n", buf);
+	printk("fault_policy: unknown policy '%s' (mmap, vma, retry_vma, uptodate, hold)\n", buf);
 	return -EINVAL;
 }
 

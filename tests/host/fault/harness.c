@@ -232,7 +232,10 @@ void check_vma_live(struct vm_area_struct *vma, unsigned long addr, const char *
 	struct mm_struct *mm = current->mm;
 	int ref = atomic_read(&vma->vm_refcnt);
 
-	if (ref != 1)
+	/* refcount design (mmap_lock.h): 1 attached + readers, + VMA_LOCK_OFFSET while a
+	 * writer waits for the readers (possibly us) to leave; 0 = detached */
+	if (ref == 0 || ref == 0x6b6b6b6b || (ref & ~VMA_LOCK_OFFSET) < 1 ||
+	    (ref & ~VMA_LOCK_OFFSET) > VMA_REF_LIMIT)
 		panic("fault %s: VMA %p for 0x%lx has vm_refcnt 0x%x: %s", when, (void *)vma, addr,
 		      ref, ref == 0 ? "DETACHED" : ref == 0x6b6b6b6b ? "FREED (poisoned)" : "bad");
 	if (vma->vm_mm != mm)
@@ -254,8 +257,14 @@ vm_fault_t __wrap_handle_mm_fault(struct vm_area_struct *vma, unsigned long addr
 	struct mm_struct *mm = vma->vm_mm;
 	vm_fault_t ret;
 
-	if (!rwsem_is_locked(&mm->mmap_lock))
+	if (flags & FAULT_FLAG_VMA_LOCK) {
+		/* per-VMA lock: the VMA must be read-locked (attached + this reader) */
+		if (atomic_read(&vma->vm_refcnt) < 2)
+			panic("handle_mm_fault(0x%lx) under FAULT_FLAG_VMA_LOCK without the VMA "
+			      "read lock (vm_refcnt %d)", address, atomic_read(&vma->vm_refcnt));
+	} else if (!rwsem_is_locked(&mm->mmap_lock)) {
 		panic("handle_mm_fault(0x%lx) without mmap_lock", address);
+	}
 	check_vma_live(vma, address, "entry");
 	__atomic_fetch_add(&hmf_calls, 1, __ATOMIC_RELAXED);
 	ret = __real_handle_mm_fault(vma, address, flags, regs);

@@ -478,3 +478,48 @@ void folio_unlock(struct folio *folio)
 	if (!folio_test_clear_flag(folio, PG_locked))
 		panic("folio_unlock of an unlocked folio %p", (void *)folio);
 }
+
+/* ---- RCU and signals for the per-VMA-lock code (vmalock branch) ----
+ * Conservative stand-in: callbacks are kept on a list and run only by
+ * rcu_barrier() at teardown, so a freed VMA or VMA array stays allocated
+ * while any thread could still look at it (no use-after-free possible).
+ * A host RCU with quiescent states at host_sched_point() would be the real thing. */
+#include <rcupdate.h>
+static struct rcu_head *host_rcu_list;	/* [a] */
+
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+{
+	head->func = func;
+	head->next = __atomic_load_n(&host_rcu_list, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&host_rcu_list, &head->next, head, false,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
+/* Run every queued callback. Only call it where no reader can be inside (between
+ * tests: teardown), which is exactly when a grace period has trivially passed. */
+void rcu_barrier(void)
+{
+	struct rcu_head *h = __atomic_exchange_n(&host_rcu_list, NULL, __ATOMIC_ACQUIRE), *next;
+
+	for (; h; h = next) {
+		next = h->next;
+		h->func(h);
+	}
+}
+void synchronize_rcu(void) { }
+
+struct thread;
+bool signal_pending(struct thread *t) { (void)t; return false; }
+bool fatal_signal_pending(struct thread *t) { (void)t; return false; }
+
+/* FAULT_POLICY=mmap|vma|... in the environment picks the policy (default: the kernel's). */
+#include <fault_policy.h>
+extern char *getenv(const char *name);
+__attribute__((constructor)) static void host_fault_policy_from_env(void)
+{
+	const char *p = getenv("FAULT_POLICY");
+
+	if (p)
+		fault_policy_set(p);
+}

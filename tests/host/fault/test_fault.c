@@ -27,6 +27,7 @@
  *   build/test_fault [test-name]     SEED=n STRESS_MS=n V=1
  * Ends with "fault: N passed, N failed"; a failure prints its seed.
  */
+#include <rcupdate.h>
 #include "shim.h"
 #include <boot.h>
 #include <vmstat.h>
@@ -75,7 +76,10 @@ static void boot(void)
 	bi.mem[0] = (struct mem_range){ 0x100000, 256 * MiB };
 	bi.nr_mem = 1;
 	bi.reserved[0] = (struct mem_range){ HOST_KIMAGE_PA, 0x1000 };
-	bi.nr_reserved = 1;
+	/* __pa(empty_zero_page) is wherever the host linker put it relative to the pretend
+	 * image: keep the allocator from handing out that page as well. */
+	bi.reserved[1] = (struct mem_range){ zero_page_pa(), PAGE_SIZE };
+	bi.nr_reserved = 2;
 	bi.nr_cpus = 1;
 	bi.cmdline = "";
 	host_cpu_enter(&main_thread, 0, "main");
@@ -205,6 +209,7 @@ static void teardown(struct mm_struct *mm)
 {
 	host_unuse_mm();
 	mmput(mm);
+	rcu_barrier();		/* VMAs and VMA arrays are freed after a grace period */
 	/* Slab keeps some pages for its caches; user pages and tables must all be back. */
 	CHECK(nr_free_pages() + 64 >= free_at_boot, "%lu pages not returned after mmput",
 	      free_at_boot - nr_free_pages());

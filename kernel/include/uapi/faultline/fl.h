@@ -41,6 +41,24 @@ struct fl_vmstat {
 	__u64 pgpgin;		/* pages read from files */
 	__u64 pgpgout;		/* pages written back to files */
 	__u64 pgreadahead;	/* pages read by readahead */
+	/* Issue 5: the fault loop and its locks (names as in /proc/vmstat). */
+	__u64 fault_major;		/* completed faults accounted major (MAJOR or TRIED) */
+	__u64 fault_minor;
+	__u64 vma_lock_success;
+	__u64 vma_lock_abort;
+	__u64 vma_lock_retry;
+	__u64 vma_lock_miss;
+	__u64 vma_lock_retry_vma;
+	__u64 vma_write_wait;
+	__u64 fault_retry;
+	__u64 fault_signal;
+	__u64 fault_mmap_user;		/* user faults that entered the mmap_lock loop */
+	__u64 mmap_lock_read;
+	__u64 mmap_lock_read_fault;
+	__u64 mmap_lock_write;
+	__u64 mmap_lock_contended;
+	__u64 mmap_lock_wait_ns;
+	__u64 fault_policy;		/* enum fault_policy: 0 mmap 1 vma 2 retry_vma 3 uptodate 4 hold */
 };
 
 #define FL_COMM_LEN 16
