@@ -27,6 +27,7 @@
 #include <pagemap.h>
 #include <fs.h>
 #include <mmap.h>
+#include <fault_policy.h>
 #include <vmstat.h>
 #include <sched.h>
 #include <signal.h>
@@ -675,19 +676,20 @@ static struct folio *filemap_grab_unlocked(struct address_space *mapping, pgoff_
 
 /*
  * ==== FAULT-LOCK POLICY: the only lines that decide about dropping the lock ====
- * vmalock's <fault_policy.h> hooks in here (the `hold` policy never drops;
- * release_fault_lock() picks vma_end_read or mmap_read_unlock by
- * FAULT_FLAG_VMA_LOCK). Until it lands: Linux's rule and mmap_read_unlock.
+ * <fault_policy.h>: Linux's rule (first try, not RETRY_NOWAIT) unless the
+ * `hold` policy never drops; release_fault_lock() picks vma_end_read or
+ * mmap_read_unlock by FAULT_FLAG_VMA_LOCK; `uptodate` locks an uptodate folio
+ * holding the lock (lock_folio_maybe_drop_mmap); `retry_vma` marks I/O-only
+ * retries VM_FAULT_RETRY_VMA (filemap_retry).
  */
 static bool filemap_may_drop_fault_lock(const struct vm_fault *vmf)
 {
-	return fault_flag_allow_retry_first(vmf->flags) &&		/* POLICY */
-	       !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT);			/* POLICY */
+	return fault_may_drop_lock(vmf);			/* POLICY: hold */
 }
 
 static void filemap_release_fault_lock(struct vm_fault *vmf)
 {
-	mmap_read_unlock(vmf->vma->vm_mm);	/* POLICY: release_fault_lock(vmf) */
+	release_fault_lock(vmf);				/* POLICY: VMA lock or mmap_lock */
 }
 /* ==== end of the policy lines ==== */
 
@@ -762,6 +764,19 @@ static bool lock_folio_maybe_drop_mmap(struct vm_fault *vmf, struct folio *folio
 {
 	if (folio_trylock(folio))
 		return true;
+	if (fault_policy_lock_uptodate() && !*fpin && folio_test_uptodate(folio)) {
+		/* POLICY: uptodate - the I/O is done, someone is only mapping it: wait for
+		 * the folio lock holding the fault lock instead of retrying */
+		if (!(vmf->flags & FAULT_FLAG_KILLABLE)) {
+			folio_lock(folio);
+			return true;
+		}
+		if (!folio_lock_killable(folio))
+			return true;
+		filemap_release_fault_lock(vmf);	/* <<< LOCK DROPPED (fatal signal) */
+		*reason = PGFAULT_RETRY_SIGNAL;
+		return false;
+	}
 	if (!*fpin && filemap_may_drop_fault_lock(vmf))
 		*reason = PGFAULT_RETRY_LOCKED;
 	*fpin = maybe_unlock_mmap_for_io(vmf, *fpin);
@@ -800,15 +815,20 @@ static vm_fault_t filemap_reread(struct vm_fault *vmf, struct file **fpin, struc
 }
 
 /* Count the outcome of a retry; returns ret | VM_FAULT_RETRY. */
-static vm_fault_t filemap_retry(struct folio *folio, struct file *fpin, vm_fault_t ret,
-				int reason)
+static vm_fault_t filemap_retry(const struct vm_fault *vmf, struct folio *folio,
+				struct file *fpin, vm_fault_t ret, int reason)
 {
+	/* POLICY: retry_vma - a lock dropped only to wait for I/O (fpin) may be retried
+	 * under the VMA lock; fault_retry_bits reads vmf->flags only, never vmf->vma */
+	vm_fault_t retry = fpin && reason != PGFAULT_RETRY_SIGNAL ? fault_retry_bits(vmf)
+								    : VM_FAULT_RETRY;
+
 	if (folio)
 		folio_put(folio);
 	if (fpin)
 		fput(fpin);
 	count_vm_event(reason);
-	return (ret & ~VM_FAULT_ERROR) | VM_FAULT_RETRY;
+	return (ret & ~VM_FAULT_ERROR) | retry;
 }
 
 /* First lookup: hit (counted), or a miss that starts readahead (maybe dropping the lock). */
@@ -868,24 +888,24 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 retry_find:
 	folio = filemap_fault_find(vmf, file, &fpin, &ret, &reason);
 	if (!folio)
-		return fpin ? filemap_retry(NULL, fpin, ret, reason) : VM_FAULT_OOM;
+		return fpin ? filemap_retry(vmf, NULL, fpin, ret, reason) : VM_FAULT_OOM;
 	if (!lock_folio_maybe_drop_mmap(vmf, folio, &fpin, &reason))
-		return filemap_retry(folio, fpin, ret, reason);
+		return filemap_retry(vmf, folio, fpin, ret, reason);
 	if (folio_mapping(folio) != inode->i_mapping) {	/* truncated meanwhile */
 		folio_unlock(folio);
 		folio_put(folio);
 		if (fpin)
-			return filemap_retry(NULL, fpin, ret, reason);
+			return filemap_retry(vmf, NULL, fpin, ret, reason);
 		goto retry_find;
 	}
 	if (fpin) {			/* lock dropped while reading: the retry maps it */
 		folio_unlock(folio);
-		return filemap_retry(folio, fpin, ret, reason);
+		return filemap_retry(vmf, folio, fpin, ret, reason);
 	}
 	if (!folio_test_uptodate(folio)) {
 		r = filemap_reread(vmf, &fpin, folio, file, &reason);
 		if (r & VM_FAULT_RETRY)
-			return filemap_retry(folio, fpin, ret, reason);
+			return filemap_retry(vmf, folio, fpin, ret, reason);
 		if (r) {
 			folio_put(folio);
 			return VM_FAULT_SIGBUS;
