@@ -73,6 +73,7 @@ static void kernel_init(void *arg)
 	struct boot_info *bi = arg;
 	char path[128] = "/bin/init";
 
+	pagecache_init();
 	blk_init(bi);
 	initramfs_init(bi);
 	proc_root_init();

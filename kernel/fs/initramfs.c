@@ -156,7 +156,7 @@ static void cpio_set_attrs(struct inode *inode, const struct cpio_header *h, con
 	inode->i_mtime = h->mtime;
 	if (S_ISREG(inode->i_mode)) {
 		inode->i_size = h->filesize;
-		inode->i_data = data;
+		inode->i_private = data;
 	}
 	if (S_ISCHR(inode->i_mode))
 		inode->i_rdev = MKDEV(h->rdevmajor, h->rdevminor);

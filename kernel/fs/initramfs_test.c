@@ -116,7 +116,7 @@ KTEST(cpio_good_archive)
 	KT_EXPECT_EQ(t, root->i_nr_children, 4);
 	hello_ino = lookup(root, "/bin/hello");
 	KT_EXPECT(t, hello_ino && S_ISREG(hello_ino->i_mode) && hello_ino->i_size == 13 &&
-		  !memcmp(hello_ino->i_data, hello, 13) && hello_ino->i_mtime == 1000);
+		  !memcmp(hello_ino->i_private, hello, 13) && hello_ino->i_mtime == 1000);
 	KT_EXPECT(t, lookup(root, "/etc/rc") && lookup(root, "/etc/rc")->i_size == 8);
 	con = lookup(root, "/dev/console");
 	KT_EXPECT(t, con && S_ISCHR(con->i_mode) && con->i_rdev == MKDEV(5, 1));
@@ -220,7 +220,7 @@ KTEST(cpio_hostile_names_and_duplicates)
 	KT_EXPECT(t, S_ISDIR(lookup(root, "/bin")->i_mode));
 	KT_EXPECT_EQ(t, lookup(root, "/bin")->i_nr_children, 2);
 	f = lookup(root, "/bin/dup");
-	KT_EXPECT(t, f && f->i_size == 6 && !memcmp(f->i_data, "second", 6));
+	KT_EXPECT(t, f && f->i_size == 6 && !memcmp(f->i_private, "second", 6));
 	KT_EXPECT(t, lookup(root, "/bin/ok") && !lookup(root, "/bin/link"));
 	inode_free_tree(root);
 	kfree(b.buf);
@@ -377,17 +377,17 @@ KTEST(getdents64_records)
 	kfree(b.buf);
 }
 
-/* Two lookups of a page give the same page; contents and tail; past the end. */
+/* Through the page cache (kernel/mm/filemap.c): two lookups give the same folio;
+ * contents and zeroed tail; past the end; ->fault hands out the same page, locked. */
 KTEST(page_cache_sharing)
 {
 	struct cpio_builder b;
 	size_t size = 2 * PAGE_SIZE + 100;
 	char *data = kmalloc(size);
 	struct inode *root, *f;
-	struct page *p0, *p0b, *p2;
+	struct folio *p0, *p0b, *p2;
 	unsigned int added;
-	int ret, base;
-	bool oom;
+	int ret, base, err;
 
 	KT_ASSERT(t, data && cb_init(&b));
 	for (size_t i = 0; i < size; i++)
@@ -397,21 +397,20 @@ KTEST(page_cache_sharing)
 	root = unpack(&b, b.len, &ret, &added);
 	KT_ASSERT(t, root && ret == 0);
 	f = lookup(root, "/big");
-	KT_ASSERT(t, f);
-	p0 = filemap_get_page(f, 0, &oom);
+	KT_ASSERT(t, f && f->i_mapping == &f->i_data);
+	p0 = read_mapping_folio(f->i_mapping, 0, NULL, &err);
 	KT_ASSERT(t, p0);
-	base = page_count(p0);			/* the cache's + ours */
+	base = folio_ref_count(p0);			/* the cache's + ours */
 	KT_EXPECT_EQ(t, base, 2);
-	p0b = filemap_get_page(f, 0, &oom);
-	KT_EXPECT(t, p0b == p0 && page_count(p0) == base + 1);
-	KT_EXPECT(t, !memcmp(page_address(p0), data, PAGE_SIZE));
-	p2 = filemap_get_page(f, 2, &oom);
+	p0b = read_mapping_folio(f->i_mapping, 0, NULL, &err);
+	KT_EXPECT(t, p0b == p0 && folio_ref_count(p0) == base + 1);
+	KT_EXPECT(t, !memcmp(folio_address(p0), data, PAGE_SIZE));
+	p2 = read_mapping_folio(f->i_mapping, 2, NULL, &err);
 	KT_ASSERT(t, p2);
-	KT_EXPECT(t, !memcmp(page_address(p2), data + 2 * PAGE_SIZE, 100));
-	KT_EXPECT(t, ((char *)page_address(p2))[100] == 0 &&
-		  ((char *)page_address(p2))[PAGE_SIZE - 1] == 0);
-	KT_EXPECT(t, !filemap_get_page(f, 3, &oom) && !oom);
-	KT_EXPECT_EQ(t, f->i_nrpages, 2);
+	KT_EXPECT(t, !memcmp(folio_address(p2), data + 2 * PAGE_SIZE, 100));
+	KT_EXPECT(t, ((char *)folio_address(p2))[100] == 0 &&
+		  ((char *)folio_address(p2))[PAGE_SIZE - 1] == 0);
+	KT_EXPECT_EQ(t, f->i_mapping->nrpages, 2);
 	{
 		struct file *file = alloc_file(f, O_RDONLY, &ramfs_file_operations);
 		struct vm_area_struct vma = { .vm_file = file, .vm_flags = VM_READ | VM_SHARED | VM_MAYWRITE };
@@ -420,12 +419,15 @@ KTEST(page_cache_sharing)
 		KT_ASSERT(t, file);
 		KT_EXPECT_EQ(t, call_mmap(file, &vma), 0);
 		KT_EXPECT(t, !(vma.vm_flags & VM_MAYWRITE) && vma.vm_ops && vma.vm_ops->fault);
-		KT_EXPECT_EQ(t, vma.vm_ops->fault(&vmf), 0);
-		KT_EXPECT(t, vmf.page == p0);
-		if (vmf.page)
-			__free_pages(vmf.page, 0);
+		KT_EXPECT_EQ(t, vma.vm_ops->fault(&vmf), VM_FAULT_LOCKED);
+		KT_EXPECT(t, vmf.page == folio_page(p0));
+		if (vmf.page) {
+			folio_unlock(page_folio(vmf.page));
+			put_page(vmf.page);
+		}
 		vmf.pgoff = 3;
 		KT_EXPECT_EQ(t, filemap_fault(&vmf), VM_FAULT_SIGBUS);
+		vma.vm_ops->close(&vma);
 		vma.vm_flags = VM_READ | VM_WRITE | VM_SHARED;
 		KT_EXPECT_EQ(t, call_mmap(file, &vma), -EACCES);
 		fput(file);
@@ -435,10 +437,10 @@ KTEST(page_cache_sharing)
 		KT_EXPECT_EQ(t, call_mmap(file, &vma), -EACCES);	/* not open for reading */
 		fput(file);
 	}
-	__free_pages(p0, 0);
-	__free_pages(p0b, 0);
-	KT_EXPECT_EQ(t, page_count(p2), 2);
-	__free_pages(p2, 0);
+	folio_put(p0);
+	folio_put(p0b);
+	KT_EXPECT_EQ(t, folio_ref_count(p2), 2);
+	folio_put(p2);
 	inode_free_tree(root);			/* frees the cached pages */
 	kfree(b.buf);
 	kfree(data);

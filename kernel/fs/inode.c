@@ -19,7 +19,8 @@ static struct inode root_inode = {
 	.i_parent = &root_inode,
 	.i_children = LIST_HEAD_INIT(root_inode.i_children),
 	.i_sibling = LIST_HEAD_INIT(root_inode.i_sibling),
-	.i_pages_lock = SPINLOCK_INIT("root_inode.i_pages_lock"),
+	.i_size_lock = SPINLOCK_INIT("root_inode.i_size_lock"),
+	.i_mapping = &root_inode.i_data,	/* a directory: its cache stays empty */
 };
 
 static atomic_long_t last_ino = ATOMIC_INIT(1);	/* [a] */
@@ -38,7 +39,9 @@ void inode_init(struct inode *inode, umode_t mode)
 	inode->i_parent = inode;
 	INIT_LIST_HEAD(&inode->i_children);
 	INIT_LIST_HEAD(&inode->i_sibling);
-	spin_lock_init(&inode->i_pages_lock, "inode.i_pages_lock");
+	spin_lock_init(&inode->i_size_lock, "inode.i_size_lock");
+	address_space_init(&inode->i_data, inode, &ramfs_aops);
+	inode->i_mapping = &inode->i_data;
 }
 
 static struct inode *new_inode(umode_t mode)
@@ -95,7 +98,7 @@ struct inode *inode_lookup_child(struct inode *dir, const char *name, size_t len
 
 static void free_inode(struct inode *inode)
 {
-	truncate_inode_pages(inode);
+	truncate_inode_pages_final(inode->i_mapping);
 	if (inode->i_parent != inode)
 		kfree(inode->i_name);
 	kfree(inode);

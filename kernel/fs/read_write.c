@@ -1,7 +1,7 @@
 /*
  * read_write.c - read, write and lseek: the system calls, the VFS layer that
  * checks the file's mode and serializes its position, and the regular files
- * of the initramfs (read straight from the archive in memory).
+ * of the initramfs (read through the page cache, kernel/mm/filemap.c).
  */
 #include "internal.h"
 #include <string.h>
@@ -120,26 +120,9 @@ loff_t generic_file_llseek(struct file *file, loff_t offset, int whence)
 	return file->f_pos;
 }
 
-/* A page at a time, so a fault in the middle still returns what was copied. */
-static ssize_t ramfs_read(struct file *file, struct iov_iter *to, loff_t *pos)
-{
-	const struct inode *inode = file->f_inode;
-	size_t done = 0;
-
-	while (to->count && *pos < inode->i_size) {
-		size_t n = MIN(to->count, (size_t)(inode->i_size - *pos));
-
-		n = MIN(n, PAGE_SIZE - ((size_t)*pos & (PAGE_SIZE - 1)));
-		if (!copy_to_iter((const char *)inode->i_data + *pos, n, to))
-			return done ? (ssize_t)done : -EFAULT;
-		*pos += (loff_t)n;
-		done += n;
-	}
-	return (ssize_t)done;
-}
-
+/* Regular files of the initramfs read through the page cache (ramfs_aops). */
 const struct file_operations ramfs_file_operations = {
-	.read = ramfs_read,
+	.read = filemap_read,
 	.llseek = generic_file_llseek,
 	.mmap = generic_file_mmap,
 };

@@ -23,6 +23,7 @@
 #include <mutex.h>
 #include <atomic.h>
 #include <fault.h>
+#include <pagemap.h>
 #include <uapi/faultline/errno.h>
 #include <uapi/faultline/fcntl.h>
 #include <uapi/faultline/stat.h>
@@ -82,7 +83,8 @@ size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
  * Locking legend:
  *   [I] set while the tree is built (initramfs_init, before any lookup, or a
  *       test's private tree), read-only afterwards
- *   [C] i_pages_lock (the page cache)
+ *   [S] i_size_lock (the size: written by truncate and extending writes)
+ * The page cache (i_data, reached through i_mapping) has its own legend in <pagemap.h>.
  */
 struct inode_operations;
 struct file_operations;
@@ -93,20 +95,19 @@ struct inode {
 	unsigned int i_nlink;		/* [I] */
 	uint32_t i_uid, i_gid;		/* [I] */
 	dev_t i_rdev;			/* [I] device number of a character device */
-	loff_t i_size;			/* [I] bytes (regular files) */
+	loff_t i_size;			/* [S] bytes (regular files); read with i_size_read() */
 	int64_t i_mtime;		/* [I] seconds since 1970 */
 	const char *i_name;		/* [I] name in its directory ("/" for a root) */
 	struct inode *i_parent;		/* [I] containing directory; a root points to itself */
 	struct list_head i_children;	/* [I] entries of a directory, archive order */
 	struct list_head i_sibling;	/* [I] on i_parent->i_children */
 	unsigned int i_nr_children;	/* [I] */
-	const void *i_data;		/* [I] regular file: its bytes (inside the archive) */
-	spinlock_t i_pages_lock;
-	struct page **i_pages;		/* [C] page cache: one slot per page of the file, NULL until first use */
-	unsigned long i_nrpages;	/* [C] pages cached */
+	const void *i_private;		/* [I] owner's data: initramfs file bytes, procfs pid, ... */
+	spinlock_t i_size_lock;
+	struct address_space i_data;	/* the page cache of this inode (<pagemap.h>) */
+	struct address_space *i_mapping;	/* [I] &i_data */
 	const struct inode_operations *i_op;	/* [I] NULL: the initramfs's own */
 	const struct file_operations *i_fop;	/* [I] NULL: chosen by type (ramfs, chrdev) */
-	void *i_private;			/* [I] owned by i_op/i_fop (procfs: a pid...) */
 };
 
 /*
@@ -117,6 +118,15 @@ struct inode {
 struct inode_operations {
 	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
 };
+
+static inline loff_t i_size_read(struct inode *inode)
+{
+	return __atomic_load_n(&inode->i_size, __ATOMIC_ACQUIRE);
+}
+static inline void i_size_write(struct inode *inode, loff_t size)
+{
+	__atomic_store_n(&inode->i_size, size, __ATOMIC_RELEASE);
+}
 
 struct inode *vfs_root(void);			/* "/" of the boot tree */
 struct inode *new_dir_inode(umode_t mode);	/* a detached directory (a tree's root) */
@@ -180,6 +190,7 @@ struct file {
 	fmode_t f_mode;				/* [I] FMODE_* */
 	struct mutex f_pos_lock;		/* serializes position users (FMODE_LSEEK) */
 	loff_t f_pos;				/* [P] */
+	struct file_ra_state f_ra;		/* [P] readahead window (racy use by mmap faults is harmless) */
 	void *private_data;			/* [I] pipe, tty */
 };
 
@@ -225,23 +236,14 @@ struct dir_context {
 bool dir_emit(struct dir_context *ctx, const char *name, size_t len, unsigned long ino,
 	      unsigned int type);
 
-/* ---- page cache (kernel/fs/filemap.c) ------------------------------------------------ */
+/* ---- page cache and mmap (kernel/mm/filemap.c, <pagemap.h>) -------------------------- */
 
-/* Page index of a regular file, filled from the archive on first use and kept
- * while the inode lives. Returns it with a reference for the caller (drop it
- * with __free_pages(page, 0)), or NULL past the end or when out of memory
- * (*oom tells which). Sleeps: no. */
-struct page *filemap_get_page(struct inode *inode, unsigned long index, bool *oom);
-/* ->fault for file mappings: vmf->page = the cached page (a reference passed to
- * the caller, who maps it or drops it); VM_FAULT_SIGBUS past the end,
- * VM_FAULT_OOM without memory. */
-vm_fault_t filemap_fault(struct vm_fault *vmf);
-int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
+/* The initramfs's a_ops: read_folio copies from the archive (i_private). */
+extern const struct address_space_operations ramfs_aops;
 /* vm's do_mmap: check the file's access mode against the mapping, then
  * f_op->mmap (sets vma->vm_ops). -ENODEV if the file cannot be mapped (pipes,
  * the console, directories), -EACCES if the mode does not allow it. */
 int call_mmap(struct file *file, struct vm_area_struct *vma);
-void truncate_inode_pages(struct inode *inode);	/* drop the cache's references */
 
 /* ---- pipes and the console --------------------------------------------------------- */
 

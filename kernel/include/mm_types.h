@@ -68,6 +68,10 @@ struct vm_operations_struct {
 	 * fault lock only with release_fault_lock() and then returns
 	 * VM_FAULT_RETRY or VM_FAULT_COMPLETED (docs/locking.md). */
 	vm_fault_t (*fault)(struct vm_fault *vmf);
+	/* A write to a present read-only PTE of a shared mapping (Linux's
+	 * ->page_mkwrite): dirty vmf->page's folio; returns VM_FAULT_LOCKED with
+	 * it locked, or an error / VM_FAULT_NOPAGE (truncated: retry the access). */
+	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
 	const char *name;				/* for vma dumps: "[shmem]"... */
 };
 
@@ -116,6 +120,7 @@ struct vm_area_struct {
 	void *vm_private_data;		/* [I] owned by vm_ops (shmem object...) */
 	struct anon_vma *anon_vma;	/* [MP] set once on the first anonymous page */
 	struct list_head anon_vma_node;	/* [A] on anon_vma->vmas */
+	struct list_head shared_node;	/* file VMAs: on vm_file's mapping->i_mmap (i_mmap_lock) */
 	atomic_t vm_refcnt;		/* [a] 0 detached, 1 attached, +1 per reader, +VMA_LOCK_OFFSET
 					 *     while readers are excluded (mmap_lock.h) */
 	unsigned int vm_lock_seq;	/* [M]+readers excluded to write; racy reads: the mm's

@@ -33,6 +33,14 @@ struct kmem_cache;
 #define PG_head		(1u << 2)	/* first page of an allocated block (order in ->order) */
 #define PG_slab		(1u << 3)	/* owned by a slab cache (see slab.c) */
 #define PG_kmalloc	(1u << 4)	/* head of a large kmalloc() block */
+/* Page-cache folio state (<pagemap.h>), changed with atomic bit operations. */
+#define PG_locked	(1u << 5)	/* folio lock: I/O in flight or being inserted/removed */
+#define PG_uptodate	(1u << 6)	/* contents valid */
+#define PG_dirty	(1u << 7)	/* newer than the file on disk */
+#define PG_writeback	(1u << 8)	/* being written back */
+#define PG_readahead	(1u << 9)	/* reaching it starts the next async readahead */
+#define PG_error	(1u << 10)	/* the last read failed */
+#define PG_FOLIO_MASK	(PG_locked | PG_uptodate | PG_dirty | PG_writeback | PG_readahead | PG_error)
 #define PG_FLAG_MASK	0xffffu
 #define PAGE_SECTION_SHIFT 24
 
@@ -46,6 +54,7 @@ struct kmem_cache;
  *   [P] the page-table lock of an mm mapping the page (user pages, kernel/mm/rmap.c)
  */
 struct anon_vma;
+struct address_space;
 
 struct page {
 	uint32_t flags;			/* [Z] free/allocated state, [O] PG_slab/PG_kmalloc; [I] section */
@@ -59,7 +68,10 @@ struct page {
 	/* User pages (kernel/mm/rmap.c): alloc_pages() clears these. */
 	int mapcount;			/* [a] user PTEs mapping the page; must be 0 when freed */
 	struct anon_vma *anon_vma;	/* [P] anonymous pages: the reverse-map root; NULL otherwise */
-	unsigned long index;		/* [P] anonymous pages: page offset (vm_pgoff units) */
+	unsigned long index;		/* [P] anonymous pages: page offset (vm_pgoff units);
+					 * page-cache folios: page index in the file [X] */
+	struct address_space *mapping;	/* [X] page-cache folio: its file's cache; NULL otherwise
+					 * ([X] = mapping->i_pages_lock, see <pagemap.h>) */
 };
 
 /*

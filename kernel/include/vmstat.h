@@ -22,8 +22,18 @@ enum vm_event_item {
 	FAULT_SIGBUS,		/* faults that ended in SIGBUS */
 	UACCESS_EFAULT,		/* copy_*_user and friends returned -EFAULT */
 	OOM_KILL,		/* processes killed because a fault found no memory */
+	/* page cache (kernel/mm/filemap.c, readahead.c, page-writeback.c) */
+	PGMAJFAULT,		/* file faults that had to read (cache miss) */
+	PGCACHE_HIT,		/* read(2)/fault lookups that found the folio uptodate */
+	PGCACHE_MISS,		/* ... that did not (absent, or I/O still in flight) */
+	PGFAULT_RETRY_READ,	/* filemap_fault dropped the fault lock to read the folio */
+	PGFAULT_RETRY_LOCKED,	/* ... to wait for a folio locked by I/O in flight */
+	PGFAULT_RETRY_SIGNAL,	/* ... a TRIED wait was cut short by a fatal signal */
+	FILEMAP_REFETCH,	/* a retry found the folio gone after the I/O: read again */
+	PGPGIN,			/* folios read from files (read_folio calls) */
+	PGPGOUT,		/* folios written back */
+	PGREADAHEAD,		/* folios read by readahead */
 	/* issue 5: the fault loop and its locks (Linux's names where Linux has them) */
-	PGMAJFAULT,		/* major faults (I/O): counted where the I/O is decided (filemap) */
 	FAULT_MAJOR,		/* completed faults accounted major: VM_FAULT_MAJOR or TRIED */
 	FAULT_MINOR,		/* completed faults accounted minor */
 	VMA_LOCK_SUCCESS,	/* user fault finished under the VMA lock (incl. access errors) */

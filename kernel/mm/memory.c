@@ -58,6 +58,7 @@
 #include <printk.h>
 #include <string.h>
 #include <tlb.h>
+#include <pagemap.h>
 
 const uint8_t empty_zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
@@ -433,6 +434,38 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf, phys_addr_t pa)
 	return 0;
 }
 
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf);
+static void fault_put_page(struct page *page, vm_fault_t ret);
+
+/*
+ * Store to a read-only PTE of a shared mapping (mapped by a read fault, or
+ * write-protected by writeback): let the file dirty the page first
+ * (->page_mkwrite), then make the PTE writable if it did not change.
+ * Locks: ptl held on entry, released on return.
+ */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page, phys_addr_t pa)
+{
+	vm_fault_t ret;
+
+	if (!vmf->vma->vm_ops || !vmf->vma->vm_ops->page_mkwrite)
+		return wp_page_reuse(vmf, pa);		/* shmem: nothing to track */
+	get_page(page);
+	mutex_unlock(vmf->ptl);
+	vmf->page = page;
+	ret = do_page_mkwrite(vmf);
+	if (ret) {
+		put_page(page);
+		return ret & VM_FAULT_ERROR;
+	}
+	mutex_lock(vmf->ptl);
+	if (pte_unchanged(vmf))
+		wp_page_reuse(vmf, pa);			/* unlocks the ptl */
+	else
+		mutex_unlock(vmf->ptl);
+	fault_put_page(page, VM_FAULT_LOCKED);
+	return 0;
+}
+
 /* Write to a present read-only PTE of a writable VMA. Locks: mmap_lock (read). */
 static vm_fault_t do_wp_page(struct vm_fault *vmf)
 {
@@ -448,7 +481,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		return 0;
 	}
 	if (vmf->vma->vm_flags & VM_SHARED)
-		return wp_page_reuse(vmf, pa);		/* shared mapping: same page */
+		return wp_page_shared(vmf, page, pa);	/* shared mapping: same page */
 	/* Only we map it, and nobody else holds a reference: no copy needed. */
 	if (page->anon_vma && page_mapcount(page) == 1 && page_count(page) == 1) {
 		count_vm_event(COW_REUSE);
@@ -461,7 +494,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	return ret;
 }
 
-/* Ask the file for its page. */
+/* Ask the file for its page: vmf->page with a reference, locked if VM_FAULT_LOCKED. */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	vm_fault_t ret = vmf->vma->vm_ops->fault(vmf);
@@ -477,32 +510,45 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 	return ret;
 }
 
-/* Map the file's page itself; its reference moves to the PTE. */
-static vm_fault_t finish_fault(struct vm_fault *vmf, bool write)
+/* Drop what __do_fault handed over: the folio lock (if it was taken) and the reference. */
+static void fault_put_page(struct page *page, vm_fault_t ret)
+{
+	if (ret & VM_FAULT_LOCKED)
+		folio_unlock(page_folio(page));
+	put_page(page);
+}
+
+/* Map the file's page itself; its reference moves to the PTE. A locked page
+ * (VM_FAULT_LOCKED) is unlocked after the PTE is set: truncate, which takes
+ * the lock before removing it, then finds and unmaps the PTE. */
+static vm_fault_t finish_fault(struct vm_fault *vmf, bool write, vm_fault_t ret)
 {
 	struct page *page = vmf->page;
 
 	mutex_lock(vmf->ptl);
 	if (!pte_unchanged(vmf)) {
 		mutex_unlock(vmf->ptl);
-		put_page(page);
-		return 0;
+		fault_put_page(page, ret);
+		return ret & VM_FAULT_MAJOR;
 	}
 	page_dup_rmap(page, vmf->vma->vm_mm);
 	set_pte(vmf->pte, mk_pte(vmf->vma, page_to_phys(page), write));
 	mutex_unlock(vmf->ptl);
-	return 0;
+	if (ret & VM_FAULT_LOCKED)
+		folio_unlock(page_folio(page));
+	return ret & VM_FAULT_MAJOR;
 }
 
 /* Read fault on a file mapping: map the (shared, page-cache) page read-only
- * for private mappings, with the VMA's permissions for shared ones. */
+ * for private mappings and for shared ones (a store then goes through
+ * page_mkwrite, which dirties it). */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
 	vm_fault_t ret = __do_fault(vmf);
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
 		return ret;
-	return finish_fault(vmf, false);
+	return finish_fault(vmf, false, ret);
 }
 
 /* Write fault on a private file mapping: map a private copy of the file's page. */
@@ -516,21 +562,48 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
 		return ret;
 	vmf->cow_page = alloc_user_page(page_address(vmf->page));
-	put_page(vmf->page);
+	fault_put_page(vmf->page, ret);
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
 	count_vm_event(COW_FAULT);
-	return map_new_anon(vmf, vmf->cow_page);
+	return map_new_anon(vmf, vmf->cow_page) | (ret & VM_FAULT_MAJOR);
 }
 
-/* Write fault on a shared file mapping: map the file's page writable. */
+/* Linux's do_page_mkwrite: ask the file to dirty vmf->page (which comes back
+ * locked). 0 on success, else the error / VM_FAULT_NOPAGE. Sleeps: yes. */
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf)
+{
+	unsigned int flags = vmf->flags;
+	vm_fault_t ret;
+
+	vmf->flags = FAULT_FLAG_WRITE | FAULT_FLAG_MKWRITE;
+	ret = vmf->vma->vm_ops->page_mkwrite(vmf);
+	vmf->flags = flags;
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED))
+		folio_lock(page_folio(vmf->page));
+	return 0;
+}
+
+/* Write fault on a shared file mapping: dirty the page, map it writable. */
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret = __do_fault(vmf);
+	vm_fault_t ret = __do_fault(vmf), tmp;
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_COMPLETED))
 		return ret;
-	return finish_fault(vmf, true);
+	if (vmf->vma->vm_ops->page_mkwrite) {
+		if (ret & VM_FAULT_LOCKED)
+			folio_unlock(page_folio(vmf->page));
+		tmp = do_page_mkwrite(vmf);
+		if (tmp) {
+			put_page(vmf->page);
+			return tmp & VM_FAULT_ERROR;	/* NOPAGE: truncated, the access re-runs */
+		}
+		ret |= VM_FAULT_LOCKED;
+	}
+	return finish_fault(vmf, true, ret);
 }
 
 static vm_fault_t do_fault(struct vm_fault *vmf)

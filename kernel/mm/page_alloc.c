@@ -161,12 +161,13 @@ struct page *alloc_pages(unsigned int order)
 	spin_lock(&zone_lock);
 	page = take_block(order);
 	if (page) {
-		page->flags |= PG_head;
+		page->flags = (page->flags & ~PG_FOLIO_MASK) | PG_head;
 		page->order = order;
 		page->refcount = 1;
 		page->mapcount = 0;
 		page->anon_vma = NULL;
 		page->index = 0;
+		page->mapping = NULL;
 	}
 	spin_unlock(&zone_lock);
 	return page;
@@ -214,6 +215,9 @@ void __free_pages(struct page *page, unsigned int order)
 	if (page_mapcount(page))
 		panic("__free_pages: pfn 0x%lx freed while %d user PTEs still map it: a missing "
 		      "page_remove_rmap() before put_page()", page_to_pfn(page), page_mapcount(page));
+	if (READ_ONCE(page->mapping) || (READ_ONCE(page->flags) & (PG_locked | PG_writeback)))
+		panic("__free_pages: pfn 0x%lx freed while still in a page cache or locked/under "
+		      "writeback: a missing filemap_remove_folio() or folio_unlock()", page_to_pfn(page));
 	spin_lock(&zone_lock);
 	page->flags &= ~PG_head;
 	free_one_block(page, order);

@@ -28,7 +28,15 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[COW_FAULT] = "cow_fault",	[COW_REUSE] = "cow_reuse",
 	[FAULT_SEGV] = "segv",		[FAULT_SIGBUS] = "sigbus",
 	[UACCESS_EFAULT] = "efault",	[OOM_KILL] = "oom_kill",
-	[PGMAJFAULT] = "pgmajfault",	[FAULT_MAJOR] = "fault_major",
+	[PGMAJFAULT] = "pgmajfault",	[PGCACHE_HIT] = "pgcache_hit",
+	[PGCACHE_MISS] = "pgcache_miss",
+	[PGFAULT_RETRY_READ] = "pgfault_retry_read",
+	[PGFAULT_RETRY_LOCKED] = "pgfault_retry_locked",
+	[PGFAULT_RETRY_SIGNAL] = "pgfault_retry_signal",
+	[FILEMAP_REFETCH] = "filemap_refetch",
+	[PGPGIN] = "pgpgin",		[PGPGOUT] = "pgpgout",
+	[PGREADAHEAD] = "pgreadahead",
+	[FAULT_MAJOR] = "fault_major",
 	[FAULT_MINOR] = "fault_minor",
 	[VMA_LOCK_SUCCESS] = "vma_lock_success",	[VMA_LOCK_ABORT] = "vma_lock_abort",
 	[VMA_LOCK_RETRY] = "vma_lock_retry",		[VMA_LOCK_MISS] = "vma_lock_miss",
@@ -88,6 +96,15 @@ void fill_fl_vmstat(struct fl_vmstat *out, struct mm_struct *mm)
 	out->tlb_shootdown = tlb.shootdowns_sent;
 	out->oom_kill = sum_vm_event(OOM_KILL);
 	out->pgmajfault = sum_vm_event(PGMAJFAULT);
+	out->pgcache_hit = sum_vm_event(PGCACHE_HIT);
+	out->pgcache_miss = sum_vm_event(PGCACHE_MISS);
+	out->pgfault_retry_read = sum_vm_event(PGFAULT_RETRY_READ);
+	out->pgfault_retry_locked = sum_vm_event(PGFAULT_RETRY_LOCKED);
+	out->pgfault_retry_signal = sum_vm_event(PGFAULT_RETRY_SIGNAL);
+	out->filemap_refetch = sum_vm_event(FILEMAP_REFETCH);
+	out->pgpgin = sum_vm_event(PGPGIN);
+	out->pgpgout = sum_vm_event(PGPGOUT);
+	out->pgreadahead = sum_vm_event(PGREADAHEAD);
 	out->fault_major = sum_vm_event(FAULT_MAJOR);
 	out->fault_minor = sum_vm_event(FAULT_MINOR);
 	out->vma_lock_success = sum_vm_event(VMA_LOCK_SUCCESS);

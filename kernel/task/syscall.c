@@ -78,6 +78,7 @@ SYSCALL_WRAP1(set_tls, uintptr_t)
 SYSCALL_WRAP1(uname, struct new_utsname *)
 SYSCALL_WRAP2(fl_vmstat, struct fl_vmstat *, size_t)
 SYSCALL_WRAP2(fl_proclist, struct fl_procinfo *, size_t)
+SYSCALL_WRAP3(msync, unsigned long, size_t, int)
 
 static long __se_rt_sigreturn(struct pt_regs *r)
 {
@@ -103,7 +104,7 @@ static const struct syscall_entry syscall_table[__NR_syscalls] = {
 	[__NR_rt_sigreturn] = { "rt_sigreturn", __se_rt_sigreturn, 0, true },
 	SC(nanosleep, 2), SC(clock_gettime, 2), SC(sched_yield, 0), SC(futex, 4),
 	SC(set_tls, 1), SC(chdir, 1), SC(getcwd, 2), SC(uname, 1), SC(link, 2), SC(unlink, 1),
-	SC(fl_vmstat, 2), SC(fl_proclist, 2),
+	SC(fl_vmstat, 2), SC(fl_proclist, 2), SC(msync, 3),
 };
 
 static bool strace_on(void)

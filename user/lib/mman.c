@@ -1,4 +1,4 @@
-/* mman.c - mmap munmap mprotect. */
+/* mman.c - mmap munmap mprotect msync. */
 #include <sys/mman.h>
 #include "fl_internal.h"
 
@@ -17,4 +17,9 @@ int munmap(void *addr, size_t len)
 int mprotect(void *addr, size_t len, int prot)
 {
 	return fl_ret(SYS3(__NR_mprotect, addr, len, prot));
+}
+
+int msync(void *addr, size_t len, int flags)
+{
+	return fl_ret(SYS3(__NR_msync, addr, len, flags));
 }

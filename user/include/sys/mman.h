@@ -10,5 +10,6 @@
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
+int msync(void *addr, size_t len, int flags);	/* MS_ASYNC, MS_SYNC, MS_INVALIDATE */
 
 #endif

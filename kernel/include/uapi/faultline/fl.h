@@ -30,8 +30,18 @@ struct fl_vmstat {
 	__u64 self_rss_anon;	/* anonymous pages mapped now */
 	__u64 self_vm_pages;	/* pages covered by VMAs now */
 	__u64 self_pgfault;	/* its page faults so far */
+	/* Page cache (issue 4), whole system. */
+	__u64 pgmajfault;	/* file faults that had to read (cache miss) */
+	__u64 pgcache_hit;	/* read(2)/fault lookups that found the page uptodate */
+	__u64 pgcache_miss;	/* ... that had to read it or wait for its I/O */
+	__u64 pgfault_retry_read;	/* filemap_fault dropped the fault lock to read */
+	__u64 pgfault_retry_locked;	/* ... to wait for a page locked by I/O in flight */
+	__u64 pgfault_retry_signal;	/* ... a retried wait ended by a fatal signal */
+	__u64 filemap_refetch;	/* the retry found the page gone after the I/O: read again */
+	__u64 pgpgin;		/* pages read from files */
+	__u64 pgpgout;		/* pages written back to files */
+	__u64 pgreadahead;	/* pages read by readahead */
 	/* Issue 5: the fault loop and its locks (names as in /proc/vmstat). */
-	__u64 pgmajfault;
 	__u64 fault_major;		/* completed faults accounted major (MAJOR or TRIED) */
 	__u64 fault_minor;
 	__u64 vma_lock_success;

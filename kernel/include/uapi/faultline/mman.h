@@ -20,4 +20,9 @@
 
 #define MAP_ANON	MAP_ANONYMOUS
 
+/* msync flags */
+#define MS_ASYNC	1	/* schedule the write-back, do not wait */
+#define MS_INVALIDATE	2	/* (accepted; the page cache is always coherent) */
+#define MS_SYNC		4	/* write back and wait */
+
 #endif

@@ -60,7 +60,9 @@
 /* Faultline's own (uapi/faultline/fl.h). */
 #define __NR_fl_vmstat		37	/* (struct fl_vmstat *buf, size_t size) -> bytes filled */
 #define __NR_fl_proclist	38	/* (struct fl_procinfo *buf, size_t n) -> entries filled */
+/* Page cache (issue 4). */
+#define __NR_msync		39	/* (void *addr, size_t len, int flags: MS_*) */
 
-#define __NR_syscalls		39
+#define __NR_syscalls		40
 
 #endif
