@@ -522,4 +522,28 @@ __attribute__((constructor)) static void host_fault_policy_from_env(void)
 
 	if (p)
 		fault_policy_set(p);
+<<<<<<< HEAD
+=======
+}
+
+/* ---- the folio lock --------------------------------------------------------
+ * kernel/mm/filemap.c (hashed wait queues, the whole page cache) is not built
+ * here: the stress maps anonymous memory only. PG_locked is still a real bit
+ * lock, taken by spinning with yields instead of sleeping on a wait queue. */
+bool folio_trylock(struct folio *folio)
+{
+	return !folio_test_set_flag(folio, PG_locked);
+}
+
+void folio_lock(struct folio *folio)
+{
+	while (!folio_trylock(folio))
+		yield();		/* host_relax(): the harness's yield */
+}
+
+void folio_unlock(struct folio *folio)
+{
+	if (!folio_test_clear_flag(folio, PG_locked))
+		panic("folio_unlock of an unlocked folio %p", (void *)folio);
+>>>>>>> vmalock
 }
