@@ -458,27 +458,6 @@ void __trace_event(enum trace_type type, uint64_t a0, uint64_t a1)
 	      (unsigned long long)a0, (unsigned long long)a1);
 }
 
-/* ---- the folio lock --------------------------------------------------------
- * kernel/mm/filemap.c (hashed wait queues, the whole page cache) is not built
- * here: the stress maps anonymous memory only. PG_locked is still a real bit
- * lock, taken by spinning with yields instead of sleeping on a wait queue. */
-bool folio_trylock(struct folio *folio)
-{
-	return !folio_test_set_flag(folio, PG_locked);
-}
-
-void folio_lock(struct folio *folio)
-{
-	while (!folio_trylock(folio))
-		yield();		/* host_relax(): the harness's yield */
-}
-
-void folio_unlock(struct folio *folio)
-{
-	if (!folio_test_clear_flag(folio, PG_locked))
-		panic("folio_unlock of an unlocked folio %p", (void *)folio);
-}
-
 /* ---- RCU and signals for the per-VMA-lock code (vmalock branch) ----
  * Conservative stand-in: callbacks are kept on a list and run only by
  * rcu_barrier() at teardown, so a freed VMA or VMA array stays allocated
@@ -522,8 +501,6 @@ __attribute__((constructor)) static void host_fault_policy_from_env(void)
 
 	if (p)
 		fault_policy_set(p);
-<<<<<<< HEAD
-=======
 }
 
 /* ---- the folio lock --------------------------------------------------------
@@ -545,5 +522,4 @@ void folio_unlock(struct folio *folio)
 {
 	if (!folio_test_clear_flag(folio, PG_locked))
 		panic("folio_unlock of an unlocked folio %p", (void *)folio);
->>>>>>> vmalock
 }
