@@ -17,10 +17,10 @@ LOG="$B/gdb-check.log"
 : "${TRAP_ENTRY_SYMBOL:?TRAP_ENTRY_SYMBOL comes from arch.mk (run through make)}"
 PORT=$((20000 + RANDOM % 20000))
 cd "$TOP"
-GDB_PORT=$PORT tools/qemu-run "$ARCH" -c 2 -m 128M -g -t 180 -l "$B/gdb-serial.log" >/dev/null 2>&1 &
+GDB_PORT=$PORT tools/qemu-run "$ARCH" -c 2 -m 128M -g -t 420 -l "$B/gdb-serial.log" >/dev/null 2>&1 &
 QPID=$!
 sleep 1
-timeout 150 gdb-multiarch -q -batch -nx -x tools/gdb/gdbinit \
+timeout 400 gdb-multiarch -q -batch -nx -x tools/gdb/gdbinit \
 	-ex "set architecture $GDB_ARCH" -ex "file $B/kernel.elf" \
 	-ex "target remote localhost:$PORT" \
 	-ex "hbreak do_irq" -ex "continue" -ex "bt 30" \
