@@ -24,21 +24,6 @@
 # QEMU exits) always follows it, for the block-layer tests. SCRATCH=0 leaves
 # it out.
 
-# qemu_add_disks: append the -drive/-device pairs (see the top of this file).
-qemu_add_disks() {
-	local scratch
-	if [ -f "$B/disk.img" ]; then
-		QEMU+=(-drive "file=$B/disk.img,if=none,format=raw,id=root"
-		       -device "virtio-blk-device,drive=root,serial=root")
-	fi
-	[ "${SCRATCH:-1}" = 0 ] && return 0
-	scratch="$B/scratch.$$.img"
-	truncate -s 8M "$scratch" || return 1
-	trap "rm -f '$scratch'" EXIT
-	QEMU+=(-drive "file=$scratch,if=none,format=raw,id=scratch"
-	       -device "virtio-blk-device,drive=scratch,serial=scratch")
-}
-
 qemu_cmd() {
 	local machine=virt
 	[ -n "${GIC:-}" ] && machine="$machine,gic-version=$GIC"
@@ -48,7 +33,7 @@ qemu_cmd() {
 		-semihosting-config enable=on,target=native)
 	[ -f "$B/initrd.cpio" ] && QEMU+=(-initrd "$B/initrd.cpio")
 	QEMU+=(-global virtio-mmio.force-legacy=false)
-	qemu_add_disks || return 1
+	qemu_add_disks virtio-blk-device || return 1
 	return 0
 }
 

@@ -12,21 +12,6 @@
 
 OPENSBI_FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 
-# qemu_add_disks: append the -drive/-device pairs (see the top of this file).
-qemu_add_disks() {
-	local scratch
-	if [ -f "$B/disk.img" ]; then
-		QEMU+=(-drive "file=$B/disk.img,if=none,format=raw,id=root"
-		       -device "virtio-blk-device,drive=root,serial=root")
-	fi
-	[ "${SCRATCH:-1}" = 0 ] && return 0
-	scratch="$B/scratch.$$.img"
-	truncate -s 8M "$scratch" || return 1
-	trap "rm -f '$scratch'" EXIT
-	QEMU+=(-drive "file=$scratch,if=none,format=raw,id=scratch"
-	       -device "virtio-blk-device,drive=scratch,serial=scratch")
-}
-
 # Fills the array QEMU from B CPUS MEM CMDLINE.
 qemu_cmd() {
 	local bios=$OPENSBI_FW
@@ -35,7 +20,7 @@ qemu_cmd() {
 	      -kernel "$B/Image" -append "$CMDLINE")
 	[ -f "$B/initrd.cpio" ] && QEMU+=(-initrd "$B/initrd.cpio")
 	QEMU+=(-global virtio-mmio.force-legacy=false)
-	qemu_add_disks || return 1
+	qemu_add_disks virtio-blk-device || return 1
 	return 0
 }
 

@@ -33,21 +33,6 @@ x86_iso_for_cmdline() {
 	printf '%s' "$iso"
 }
 
-# qemu_add_disks: append the -drive/-device pairs (see the top of this file).
-qemu_add_disks() {
-	local scratch
-	if [ -f "$B/disk.img" ]; then
-		QEMU+=(-drive "file=$B/disk.img,if=none,format=raw,id=root"
-		       -device "virtio-blk-pci,drive=root,serial=root,disable-legacy=on")
-	fi
-	[ "${SCRATCH:-1}" = 0 ] && return 0
-	scratch="$B/scratch.$$.img"
-	truncate -s 8M "$scratch" || return 1
-	trap "rm -f '$scratch'" EXIT
-	QEMU+=(-drive "file=$scratch,if=none,format=raw,id=scratch"
-	       -device "virtio-blk-pci,drive=scratch,serial=scratch,disable-legacy=on")
-}
-
 qemu_cmd() {
 	local iso
 	iso=$(x86_iso_for_cmdline) || exit 1
@@ -55,7 +40,7 @@ qemu_cmd() {
 	QEMU=(qemu-system-x86_64 -M q35 -cpu max -smp "$CPUS" -m "$MEM"
 		-cdrom "$iso" -boot d
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-	qemu_add_disks
+	qemu_add_disks virtio-blk-pci,disable-legacy=on
 }
 
 # QEMU's exit code -> the kernel's status. isa-debug-exit gives odd codes
