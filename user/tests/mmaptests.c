@@ -23,38 +23,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PAGE	4096UL
+#include "common.h"
+
 #define SKIP	77		/* exit code of a skipped test */
 #define BIGFILE	"/bin/echo"	/* a file of several pages */
 #define SMALLFILE "/etc/rc"	/* a file shorter than a page */
 #define RWFILE	"/tmp/mmaptests.dat"
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("    ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return 1;
-}
-
-#define EXPECT(cond, ...) do { if (!(cond)) return fail(__VA_ARGS__); } while (0)
-
-static int wait_code(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
 
 /* The file's first len bytes through read(2). */
 static int read_file(const char *path, char *buf, size_t len)
@@ -273,10 +247,7 @@ static int test_shared_stores_reach_file(void)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct test tests[] = {
 	{ "private_reads_file", test_private_reads_file },
 	{ "private_cow", test_private_cow },
 	{ "private_fork", test_private_fork },
@@ -288,16 +259,6 @@ static const struct {
 	{ "shared_stores_reach_file", test_shared_stores_reach_file },
 };
 
-static int selected(int i, int argc, char **argv)
-{
-	if (argc < 2)
-		return 1;
-	for (int a = 1; a < argc; a++)
-		if (strcmp(argv[a], tests[i].name) == 0)
-			return 1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0, skipped = 0;
@@ -307,7 +268,7 @@ int main(int argc, char **argv)
 		pid_t pid;
 		int code;
 
-		if (!selected(i, argc, argv))
+		if (!test_selected(tests[i].name, argc, argv))
 			continue;
 		printf("  mmap %s\n", tests[i].name);
 		fflush(NULL);

@@ -20,43 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAGE		4096UL
+#include "common.h"
+
 #define K_EFAULT	14	/* Linux's EFAULT: raw calls return -errno with kernel numbers */
-
-/* Print why the test failed and fail it; usage: return fail("...", ...). */
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("    ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return 1;
-}
-
-#define EXPECT(cond, ...) do { if (!(cond)) return fail(__VA_ARGS__); } while (0)
 
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
 	nanosleep(&ts, NULL);
-}
-
-/* Wait for pid; returns its exit code, 128 + signal if killed, -1 on error. */
-static int wait_code(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
 }
 
 /* Run fn in a child process; returns wait_code of it. */
@@ -806,10 +778,7 @@ static int test_mmaptests(void)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct test tests[] = {
 	{ "fork_exit_wait", test_fork_exit_wait },
 	{ "exec", test_exec },
 	{ "kill_signal", test_kill_signal },
@@ -854,23 +823,13 @@ static int run_one(int i)
 	return code == 0;
 }
 
-static int selected(int i, int argc, char **argv)
-{
-	if (argc < 2)
-		return 1;
-	for (int a = 1; a < argc; a++)
-		if (strcmp(argv[a], tests[i].name) == 0)
-			return 1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 0; i < (int)(sizeof(tests) / sizeof(tests[0])); i++) {
-		if (!selected(i, argc, argv))
+		if (!test_selected(tests[i].name, argc, argv))
 			continue;
 		if (run_one(i))
 			passed++;
