@@ -57,7 +57,8 @@ struct anon_vma;
 struct address_space;
 
 struct page {
-	uint32_t flags;			/* [Z] free/allocated state, [O] PG_slab/PG_kmalloc; [I] section */
+	uint32_t flags;			/* [a] changed only by page_flags_set/clear (atomic): [Z] free/
+				 * allocated state, [O] PG_slab/PG_kmalloc, folio bits; [I] section */
 	uint16_t order;			/* [Z] order of the block this page heads (PG_buddy/PG_head) */
 	uint16_t slab_inuse;		/* [S] objects handed out from this slab */
 	int refcount;			/* [a] 0 while free; alloc_pages() sets 1 */
@@ -73,6 +74,24 @@ struct page {
 	struct address_space *mapping;	/* [X] page-cache folio: its file's cache; NULL otherwise
 					 * ([X] = mapping->i_pages_lock, see <pagemap.h>) */
 };
+
+/* page->flags is read by the buddy allocator for a neighbour's block (is it free?) while
+ * that block's owner changes its own bits (PG_slab, the folio lock...): every change is an
+ * atomic RMW, and readers that may race with one use page_flags(). */
+static inline uint32_t page_flags(const struct page *page)
+{
+	return __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+}
+
+static inline void page_flags_set(struct page *page, uint32_t bits)
+{
+	__atomic_fetch_or(&page->flags, bits, __ATOMIC_RELAXED);
+}
+
+static inline void page_flags_clear(struct page *page, uint32_t bits)
+{
+	__atomic_fetch_and(&page->flags, ~bits, __ATOMIC_RELAXED);
+}
 
 /*
  * A section is one contiguous range of RAM with its own piece of mem_map,

@@ -357,7 +357,8 @@ static vm_fault_t vmf_anon_prepare(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	vm_fault_t ret = 0;
 
-	if (likely(READ_ONCE(vma->anon_vma)))
+	/* Acquire: pairs with anon_vma_link's release, so av's lock and list are set up. */
+	if (likely(__atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE)))
 		return 0;
 	if (vmf->flags & FAULT_FLAG_VMA_LOCK) {
 		if (!mmap_read_trylock(vma->vm_mm)) {

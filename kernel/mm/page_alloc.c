@@ -86,14 +86,14 @@ static struct page *find_free_buddy(struct page *page, unsigned long pfn, unsign
 	if (buddy_pfn - s->start_pfn >= s->nr_pages)
 		return NULL;
 	buddy = &s->map[buddy_pfn - s->start_pfn];
-	if (!(READ_ONCE(buddy->flags) & PG_buddy) || buddy->order != order)
+	if (!(page_flags(buddy) & PG_buddy) || buddy->order != order)
 		return NULL;
 	return buddy;
 }
 
 static void add_free_block(struct page *page, unsigned int order)
 {
-	page->flags |= PG_buddy;
+	page_flags_set(page, PG_buddy);
 	page->order = order;
 	list_add(&page->list, &free_area[order].free_list);
 	free_area[order].nr_free++;
@@ -102,7 +102,7 @@ static void add_free_block(struct page *page, unsigned int order)
 static void del_free_block(struct page *page, unsigned int order)
 {
 	list_del(&page->list);
-	page->flags &= ~PG_buddy;
+	page_flags_clear(page, PG_buddy);
 	free_area[order].nr_free--;
 }
 
@@ -161,7 +161,8 @@ struct page *alloc_pages(unsigned int order)
 	spin_lock(&zone_lock);
 	page = take_block(order);
 	if (page) {
-		page->flags = (page->flags & ~PG_FOLIO_MASK) | PG_head;
+		page_flags_clear(page, PG_FOLIO_MASK);
+		page_flags_set(page, PG_head);
 		page->order = order;
 		page->refcount = 1;
 		page->mapcount = 0;
@@ -176,7 +177,7 @@ struct page *alloc_pages(unsigned int order)
 /* Panic with a precise message if (page, order) is not a live allocation. */
 static void check_free(struct page *page, unsigned int order)
 {
-	uint32_t flags = READ_ONCE(page->flags);
+	uint32_t flags = page_flags(page);
 	unsigned long pfn = page_to_pfn(page);
 
 	if (flags & PG_buddy)
@@ -215,11 +216,11 @@ void __free_pages(struct page *page, unsigned int order)
 	if (page_mapcount(page))
 		panic("__free_pages: pfn 0x%lx freed while %d user PTEs still map it: a missing "
 		      "page_remove_rmap() before put_page()", page_to_pfn(page), page_mapcount(page));
-	if (READ_ONCE(page->mapping) || (READ_ONCE(page->flags) & (PG_locked | PG_writeback)))
+	if (READ_ONCE(page->mapping) || (page_flags(page) & (PG_locked | PG_writeback)))
 		panic("__free_pages: pfn 0x%lx freed while still in a page cache or locked/under "
 		      "writeback: a missing filemap_remove_folio() or folio_unlock()", page_to_pfn(page));
 	spin_lock(&zone_lock);
-	page->flags &= ~PG_head;
+	page_flags_clear(page, PG_head);
 	free_one_block(page, order);
 	spin_unlock(&zone_lock);
 }

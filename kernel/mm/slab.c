@@ -138,7 +138,7 @@ static struct page *new_slab(struct kmem_cache *c)
 	if (!head)
 		return NULL;
 	for (i = 0; i < (1u << c->order); i++) {
-		head[i].flags |= PG_slab;
+		page_flags_set(&head[i], PG_slab);
 		head[i].slab_cache = c;
 		head[i].slab_head = head;
 	}
@@ -165,7 +165,7 @@ static void discard_slab(struct kmem_cache *c, struct page *head)
 	c->nr_partial--;
 	c->nr_slabs--;
 	for (i = 0; i < (1u << c->order); i++) {
-		head[i].flags &= ~PG_slab;
+		page_flags_clear(&head[i], PG_slab);
 		head[i].slab_cache = NULL;
 		head[i].slab_head = NULL;
 	}
@@ -258,7 +258,7 @@ static struct page *obj_to_slab(const void *obj, const char *who)
 {
 	struct page *page = virt_to_page(obj);
 
-	if (!page || !(READ_ONCE(page->flags) & PG_slab))
+	if (!page || !(page_flags(page) & PG_slab))
 		panic("%s(%p): not an object from a slab cache (foreign pointer)", who, obj);
 	return page->slab_head;
 }
@@ -335,7 +335,7 @@ static void *kmalloc_large(size_t size)
 	page = alloc_pages(get_order(size));
 	if (!page)
 		return NULL;
-	page->flags |= PG_kmalloc;
+	page_flags_set(page, PG_kmalloc);
 	return page_address(page);
 }
 
@@ -371,14 +371,14 @@ void kfree(const void *obj)
 	if (!obj)
 		return;
 	page = virt_to_page(obj);
-	if (page && (READ_ONCE(page->flags) & PG_slab)) {
+	if (page && (page_flags(page) & PG_slab)) {
 		kmem_cache_free(page->slab_cache, (void *)obj);
 		return;
 	}
-	if (!page || !(page->flags & PG_kmalloc) || !IS_ALIGNED((uintptr_t)obj, PAGE_SIZE))
+	if (!page || !(page_flags(page) & PG_kmalloc) || !IS_ALIGNED((uintptr_t)obj, PAGE_SIZE))
 		panic("kfree(%p): not memory from kmalloc() (foreign pointer, or a "
 		      "pointer into the middle of a block)", obj);
-	page->flags &= ~PG_kmalloc;
+	page_flags_clear(page, PG_kmalloc);
 	__free_pages(page, page->order);
 }
 
@@ -386,9 +386,9 @@ size_t ksize(const void *obj)
 {
 	struct page *page = virt_to_page(obj);
 
-	if (page && (page->flags & PG_slab))
+	if (page && (page_flags(page) & PG_slab))
 		return page->slab_cache->size;
-	if (page && (page->flags & PG_kmalloc))
+	if (page && (page_flags(page) & PG_kmalloc))
 		return PAGE_SIZE << page->order;
 	panic("ksize(%p): not memory from kmalloc()", obj);
 }

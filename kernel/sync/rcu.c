@@ -46,7 +46,8 @@
 
 static struct {
 	spinlock_t lock;
-	struct rcu_head *head, **tail;	/* [L] queued, waiting for the next GP */
+	struct rcu_head *head, **tail;	/* [L] queued, waiting for the next GP; rcu_gp peeks
+					 * at head without the lock (atomic store/load) */
 	unsigned long qs_mask;		/* [a] CPUs that still owe the current GP a QS */
 	struct rcu_stats st;		/* [a] */
 	bool running;			/* [I] rcu_gp started */
@@ -99,7 +100,7 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 	head->next = NULL;
 	spin_lock(&rs.lock);
 	was_empty = rs.head == NULL;
-	*rs.tail = head;
+	__atomic_store_n(rs.tail, head, __ATOMIC_RELEASE);	/* rs.head if empty: rcu_cbs_queued */
 	rs.tail = &head->next;
 	spin_unlock(&rs.lock);
 	stat_inc(&rs.st.cbs_queued);
@@ -119,7 +120,7 @@ static unsigned long online_mask(void)
 
 static bool rcu_cbs_queued(void)
 {
-	return READ_ONCE(rs.head) != NULL;
+	return __atomic_load_n(&rs.head, __ATOMIC_ACQUIRE) != NULL;
 }
 
 static bool rcu_gp_done(void)

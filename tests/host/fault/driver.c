@@ -100,6 +100,29 @@ void host_run_threads(int n, void (*fn)(int, void *), void *arg)
 		pthread_join(th[i], NULL);
 }
 
+struct start_detached { void (*fn)(void *); void *arg; };
+
+static void *detached_trampoline(void *p)
+{
+	struct start_detached s = *(struct start_detached *)p;
+
+	free(p);
+	s.fn(s.arg);
+	return NULL;
+}
+
+void host_start_thread(void (*fn)(void *), void *arg)
+{
+	struct start_detached *s = malloc(sizeof(*s));
+	pthread_t th;
+
+	if (!s)
+		abort();
+	*s = (struct start_detached){ fn, arg };
+	if (pthread_create(&th, NULL, detached_trampoline, s) || pthread_detach(th))
+		abort();
+}
+
 /* Run fn in a forked child (a fresh arena and allocator each); true if it
  * exited 0. A child that runs past timeout_s is killed and fails. */
 int host_run_child(int (*fn)(void *), void *arg, unsigned int timeout_s)

@@ -131,6 +131,7 @@ static int user_access(unsigned long addr, void *buf, bool write)
 	for (tries = 0; tries < MAX_TRIES; tries++) {
 		struct pt_regs regs = { .pc = 0x400000 };
 
+		host_tick();			/* a timer tick may land between two instructions */
 		if (!try_access(addr, buf, 8, write, true))
 			return 0;
 		ht->sig = 0;

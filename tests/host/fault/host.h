@@ -13,6 +13,8 @@ unsigned long long host_time_ns(void);
 int host_map_arena(unsigned long base, unsigned long size);	/* 0 or -1 */
 /* Run fn(i, arg) for i in [0, n) on n pthreads and wait for them. */
 void host_run_threads(int n, void (*fn)(int i, void *arg), void *arg);
+/* Start fn(arg) on a new detached pthread. */
+void host_start_thread(void (*fn)(void *arg), void *arg);
 const char *host_getenv(const char *name);
 unsigned long host_strtoul(const char *s);
 int host_run_child(int (*fn)(void *), void *arg, unsigned int timeout_s);

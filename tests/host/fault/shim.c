@@ -13,12 +13,15 @@
  *  uaccess    arch_copy_*_user walk the simulated page tables (harness.c).
  *  libc       only through host.h (driver.c): this file is built like
  *             kernel code, against kernel/include only.
+ *  RCU        kernel/sync/rcu.c with ticks and context switches from the
+ *             shim (see "RCU" below): grace periods are real.
  *  sched      every lock acquire/release point of kernel code calls
  *             host_sched_point() (linker --wrap), which yields or sleeps
  *             now and then, driven by a per-thread seeded generator.
  */
 #include <trace.h>
 #include <pagemap.h>
+#include <rcupdate.h>
 
 #include "shim.h"
 #include <string.h>
@@ -39,12 +42,25 @@ __asm__(".pushsection .bss\n.balign 4096\n.globl _kernel_start\n_kernel_start:\n
 
 static host_lock_t print_lock;
 bool host_quiet;
+/* A CPU waiting in host code (RCU section below). */
+struct host_idle {
+	host_lock_t lock;	/* the idle CPU's struct cpu and thread belong to its holder */
+	bool idle;		/* [lock] */
+};
+static struct host_idle host_idle[NR_CPUS];
+static unsigned long host_idle_mask;	/* [a] CPUs with idle set */
+static void host_tick_idle_cpus(void);
 
 void host_lock(host_lock_t *l)
 {
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			host_yield();
+}
+
+bool host_trylock(host_lock_t *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
 }
 
 void host_unlock(host_lock_t *l)
@@ -117,12 +133,30 @@ uint64_t arch_time_ns(void)
 
 /* ---- the stand-in scheduler (same contract as tests/host/sync) ---- */
 
+/* One turn of a CPU waiting in schedule(): for RCU a pass through __schedule()
+ * (a context switch, a QS), and now and then the broadcast tick for idle CPUs.
+ * A long wait stops spinning: on a loaded host the waker needs the CPU. */
+static void host_schedule_turn(unsigned int *turns)
+{
+	unsigned long f = arch_irq_save();
+
+	rcu_note_context_switch();
+	arch_irq_restore(f);
+	if ((++*turns & 15) == 0 && __atomic_load_n(&host_idle_mask, __ATOMIC_RELAXED))
+		host_tick_idle_cpus();
+	if (*turns < 64)
+		host_relax();
+	else
+		host_usleep(20);
+}
+
 void schedule(void)
 {
 	struct thread *me = current;
+	unsigned int turns = 0;
 
 	while (__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) != TASK_RUNNING)
-		host_relax();
+		host_schedule_turn(&turns);
 }
 
 bool wake_up_process(struct thread *t)
@@ -140,13 +174,18 @@ bool wake_up_process(struct thread *t)
 long schedule_timeout(long timeout)
 {
 	uint64_t end = arch_time_ns() + (uint64_t)timeout * 1000000ull;
+	unsigned int turns = 0;
 
+	if (timeout == MAX_SCHEDULE_TIMEOUT) {	/* (end above overflows) */
+		schedule();
+		return timeout;
+	}
 	while (__atomic_load_n(&current->state, __ATOMIC_ACQUIRE) != TASK_RUNNING) {
 		if (arch_time_ns() >= end) {
 			__set_current_state(TASK_RUNNING);
 			return 0;
 		}
-		host_relax();
+		host_schedule_turn(&turns);
 	}
 	return 1;
 }
@@ -330,7 +369,11 @@ void host_cpu_enter(struct host_thread *ht, unsigned int cpu, const char *name)
 	struct cpu *c = &cpus[cpu];
 	struct thread *t = &ht->thread;
 
-	memset(c, 0, sizeof(*c));
+	size_t online = offsetof(struct cpu, online), after = online + sizeof(c->online);
+
+	host_lock(&host_idle[cpu].lock);	/* a broadcast tick may be playing this CPU */
+	memset(c, 0, online);		/* all but ->online, which others read (cpu_online) */
+	memset((char *)c + after, 0, sizeof(*c) - after);
 	c->id = cpu;
 	t->state = TASK_RUNNING;
 	t->cpu = cpu;
@@ -340,6 +383,9 @@ void host_cpu_enter(struct host_thread *ht, unsigned int cpu, const char *name)
 	host_this_cpu = c;
 	host_self = ht;
 	host_irqs_off = 0;
+	host_idle[cpu].idle = false;
+	__atomic_fetch_and(&host_idle_mask, ~(1UL << cpu), __ATOMIC_RELAXED);
+	host_unlock(&host_idle[cpu].lock);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 }
 
@@ -365,7 +411,7 @@ void host_unuse_mm(void)
 	arch_irq_restore(f);
 }
 
-/* CPU 'cpu' goes offline (its thread is done): no more IPIs for it. */
+/* This CPU goes offline (its thread is done): no more IPIs for it; idle from now on. */
 void host_cpu_leave(void)
 {
 	unsigned int cpu = host_this_cpu->id;
@@ -373,6 +419,7 @@ void host_cpu_leave(void)
 	host_lock(&host_tlbs[cpu].ipi_lock);
 	__atomic_store_n(&cpus[cpu].online, false, __ATOMIC_RELEASE);
 	host_unlock(&host_tlbs[cpu].ipi_lock);
+	host_idle_enter();	/* a grace period that began before may still wait for it */
 }
 
 /* ---- randomized scheduling points ---- */
@@ -399,6 +446,7 @@ void host_sched_point(void)
 	struct host_thread *ht = host_self;
 	uint64_t r;
 
+	host_tick();
 	if (!ht || !host_sched_level)
 		return;
 	r = rng_next(&ht->sched_rng);
@@ -441,6 +489,17 @@ bool __wrap_down_read_trylock(struct rw_semaphore *s)
 	return ok;
 }
 
+/* The RCU lookup of a VMA (lock_vma_under_rcu): a scheduling point between finding
+ * the VMA and locking it widens the window in which munmap may detach and free it. */
+struct vm_area_struct *__real_vma_set_find(const struct vma_set *set, unsigned long addr);
+struct vm_area_struct *__wrap_vma_set_find(const struct vma_set *set, unsigned long addr)
+{
+	struct vm_area_struct *vma = __real_vma_set_find(set, addr);
+
+	host_sched_point();
+	return vma;
+}
+
 uint32_t fdt_totalsize(const void *fdt)
 {
 	(void)fdt;
@@ -458,35 +517,207 @@ void __trace_event(enum trace_type type, uint64_t a0, uint64_t a1)
 	      (unsigned long long)a0, (unsigned long long)a1);
 }
 
-/* ---- RCU and signals for the per-VMA-lock code (vmalock branch) ----
- * Conservative stand-in: callbacks are kept on a list and run only by
- * rcu_barrier() at teardown, so a freed VMA or VMA array stays allocated
- * while any thread could still look at it (no use-after-free possible).
- * A host RCU with quiescent states at host_sched_point() would be the real thing. */
+/* ---- RCU: the kernel's own kernel/sync/rcu.c -------------------------------
+ * rcu.c is linked in unchanged; the shim gives it what the scheduler and the
+ * timer give it in the kernel:
+ *   - rcu_gp is a kthread (kthread_run below): a pthread playing CPU
+ *     HOST_RCU_CPU, sleeping in wait_event like everyone else;
+ *   - context switches: schedule() reports one on every turn of its wait loop
+ *     (the CPU is switching / idle there, preempt_count 0);
+ *   - timer ticks: host_tick(), called at every scheduling point and between
+ *     two simulated user accesses (harness.c), runs rcu_sched_clock_irq() the
+ *     way the timer interrupt does (IRQs off, irq_depth 1): a QS when the
+ *     interrupted code had IRQs on and preempt_count 0 - so never inside an
+ *     rcu_read_lock() section, a spinlock or an IPI;
+ *   - idle CPUs tick too: a CPU that waits in host code (the main CPU joining
+ *     its threads, a CPU whose thread ended) marks itself idle
+ *     (host_idle_enter) and the running CPUs tick it on its behalf, like a
+ *     broadcast timer, so it never holds a grace period up.
+ * Freed objects are really freed when the callback runs (kfree: the slab
+ * poisons them, 0x6b); under ASan, kfree also poisons them in ASan's shadow
+ * and keeps them in a quarantine for a while, so a use after the grace
+ * period is an ASan report (host_kfree_quarantine below). */
 #include <rcupdate.h>
-static struct rcu_head *host_rcu_list;	/* [a] */
 
-void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+static __thread unsigned int host_tick_count;
+
+/* One timer interrupt on this CPU (or the idle CPU this pthread plays). */
+static void host_tick_here(void)
 {
-	head->func = func;
-	head->next = __atomic_load_n(&host_rcu_list, __ATOMIC_RELAXED);
-	while (!__atomic_compare_exchange_n(&host_rcu_list, &head->next, head, false,
-					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		;
+	struct cpu *c = this_cpu();
+	unsigned long f = arch_irq_save();
+
+	c->irq_depth++;
+	rcu_sched_clock_irq();
+	c->irq_depth--;
+	arch_irq_restore(f);
 }
 
-/* Run every queued callback. Only call it where no reader can be inside (between
- * tests: teardown), which is exactly when a grace period has trivially passed. */
-void rcu_barrier(void)
+/* The broadcast tick: play each idle CPU for one tick. */
+static void host_tick_idle_cpus(void)
 {
-	struct rcu_head *h = __atomic_exchange_n(&host_rcu_list, NULL, __ATOMIC_ACQUIRE), *next;
+	struct cpu *me = host_this_cpu;
+	unsigned int cpu;
 
-	for (; h; h = next) {
-		next = h->next;
-		h->func(h);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct host_idle *hi = &host_idle[cpu];
+
+		if (!(__atomic_load_n(&host_idle_mask, __ATOMIC_RELAXED) & (1UL << cpu)) ||
+		    cpu == me->id || !host_trylock(&hi->lock))
+			continue;	/* not idle, me, or its lock is busy: next tick */
+		if (hi->idle) {
+			host_this_cpu = &cpus[cpu];
+			host_tick_here();
+			host_this_cpu = me;
+		}
+		host_unlock(&hi->lock);
 	}
 }
-void synchronize_rcu(void) { }
+
+void host_tick(void)
+{
+	if (!host_this_cpu || host_irqs_off)
+		return;		/* IRQs off: the tick waits until they are on */
+	host_tick_here();
+	if ((++host_tick_count & 15) == 0 && __atomic_load_n(&host_idle_mask, __ATOMIC_RELAXED))
+		host_tick_idle_cpus();
+}
+
+static void host_set_idle(unsigned int cpu, bool idle)
+{
+	host_lock(&host_idle[cpu].lock);
+	host_idle[cpu].idle = idle;
+	if (idle)
+		__atomic_fetch_or(&host_idle_mask, 1UL << cpu, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&host_idle_mask, ~(1UL << cpu), __ATOMIC_RELAXED);
+	host_unlock(&host_idle[cpu].lock);
+}
+
+void host_idle_enter(void)
+{
+	if (preempt_count() || host_irqs_off)
+		panic("host_idle_enter with preempt_count %d, IRQs %s: not a quiescent state",
+		      preempt_count(), host_irqs_off ? "off" : "on");
+	host_set_idle(this_cpu()->id, true);
+}
+
+void host_idle_exit(void)
+{
+	host_set_idle(this_cpu()->id, false);
+}
+
+/* Run fn(i, arg) on n new CPUs; this CPU idles meanwhile. */
+void host_run_cpus(int n, void (*fn)(int i, void *arg), void *arg)
+{
+	host_idle_enter();
+	host_run_threads(n, fn, arg);
+	host_idle_exit();
+}
+
+/* ---- kernel threads: one pthread each, playing its own CPU ---- */
+
+struct host_kthread {
+	struct host_thread ht;
+	void (*fn)(void *);
+	void *arg;
+	const char *name;
+	unsigned int cpu;
+};
+
+static void host_kthread_main(void *p)
+{
+	struct host_kthread *k = p;
+
+	k->ht.sched_rng = 0x2545f4914f6cdd1dull * (k->cpu + 1);
+	host_cpu_enter(&k->ht, k->cpu, k->name);
+	k->fn(k->arg);
+	panic("kthread %s returned", k->name);
+}
+
+/* Only rcu_gp is started on the host: it gets CPU HOST_RCU_CPU. */
+struct thread *kthread_run(void (*fn)(void *), void *arg, const char *name)
+{
+	static struct host_kthread rcu_gp;
+
+	if (strcmp(name, "rcu_gp") || rcu_gp.fn)
+		panic("kthread_run(%s): the host fault shim runs only one rcu_gp thread", name);
+	rcu_gp = (struct host_kthread){ .fn = fn, .arg = arg, .name = name, .cpu = HOST_RCU_CPU };
+	host_start_thread(host_kthread_main, &rcu_gp);
+	while (!cpu_online(HOST_RCU_CPU))
+		host_yield();
+	return &rcu_gp.ht.thread;
+}
+
+void thread_put(struct thread *t)
+{
+	(void)t;	/* the host's kthreads live as long as the test process */
+}
+
+/* ---- kfree under ASan: poison and quarantine ---- */
+#ifdef __SANITIZE_ADDRESS__
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+
+#define HOST_QUARANTINE 1024
+static struct {
+	host_lock_t lock;
+	const void *obj[HOST_QUARANTINE];	/* [lock] a ring, oldest at next */
+	size_t size[HOST_QUARANTINE];		/* [lock] */
+	unsigned int next;			/* [lock] */
+} host_quarantine;
+
+void __real_kfree(const void *obj);
+
+/* Free the quarantined object in slot i (if any). Caller holds the lock. */
+static void host_quarantine_evict(unsigned int i)
+{
+	const void *obj = host_quarantine.obj[i];
+
+	if (!obj)
+		return;
+	host_quarantine.obj[i] = NULL;
+	__asan_unpoison_memory_region(obj, host_quarantine.size[i]);
+	__real_kfree(obj);
+}
+
+void __wrap_kfree(const void *obj)
+{
+	unsigned int i;
+	size_t size;
+
+	if (!obj)
+		return;
+	size = ksize(obj);
+	__asan_poison_memory_region(obj, size);
+	host_lock(&host_quarantine.lock);
+	i = host_quarantine.next;
+	host_quarantine.next = (i + 1) % HOST_QUARANTINE;
+	host_quarantine_evict(i);
+	host_quarantine.obj[i] = obj;
+	host_quarantine.size[i] = size;
+	host_unlock(&host_quarantine.lock);
+}
+
+/* Really free everything quarantined (before counting free pages). */
+void host_quarantine_drain(void)
+{
+	host_lock(&host_quarantine.lock);
+	for (unsigned int i = 0; i < HOST_QUARANTINE; i++)
+		host_quarantine_evict(i);
+	host_unlock(&host_quarantine.lock);
+}
+#else
+void __real_kfree(const void *obj);
+void __wrap_kfree(const void *obj)
+{
+	__real_kfree(obj);
+}
+
+void host_quarantine_drain(void)
+{
+}
+#endif
 
 struct thread;
 bool signal_pending(struct thread *t) { (void)t; return false; }

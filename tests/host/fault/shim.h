@@ -18,10 +18,12 @@
 
 #define HOST_KIMAGE_PA	0x00300000UL	/* where the pretend image is "loaded" */
 #define HOST_TLB_ENTRIES 64
+#define HOST_RCU_CPU	(NR_CPUS - 1)	/* the rcu_gp kthread's CPU */
 
 /* A spinning lock TSan understands (atomic acquire/release). */
 typedef struct { int locked; } host_lock_t;
 void host_lock(host_lock_t *l);
+bool host_trylock(host_lock_t *l);
 void host_unlock(host_lock_t *l);
 
 struct host_tlb_entry {
@@ -68,6 +70,14 @@ void host_use_mm(struct mm_struct *mm);
 void host_unuse_mm(void);
 void host_sched_point(void);
 uint64_t host_rand(void);
+
+/* RCU on the host (shim.c): a timer tick on this CPU; an idle CPU (waiting in
+ * host code) is ticked by the running ones; run n CPUs while this one idles. */
+void host_tick(void);
+void host_idle_enter(void);
+void host_idle_exit(void);
+void host_run_cpus(int n, void (*fn)(int i, void *arg), void *arg);
+void host_quarantine_drain(void);	/* ASan: really free what kfree quarantined */
 
 /* harness.c: a user load/store of 8 bytes at addr through the TLB and page
  * tables, faulting like a trap. 0, or the signal number (SIGSEGV, SIGBUS...). */

@@ -86,6 +86,7 @@ static void boot(void)
 	main_thread.rng = main_thread.sched_rng = seed * 0x9e3779b97f4a7c15ull + 1;
 	page_alloc_init(&bi);
 	slab_init();
+	rcu_init();		/* starts rcu_gp on CPU HOST_RCU_CPU */
 	free_at_boot = nr_free_pages();
 }
 
@@ -210,6 +211,7 @@ static void teardown(struct mm_struct *mm)
 	host_unuse_mm();
 	mmput(mm);
 	rcu_barrier();		/* VMAs and VMA arrays are freed after a grace period */
+	host_quarantine_drain();
 	/* Slab keeps some pages for its caches; user pages and tables must all be back. */
 	CHECK(nr_free_pages() + 64 >= free_at_boot, "%lu pages not returned after mmput",
 	      free_at_boot - nr_free_pages());
@@ -259,6 +261,168 @@ static int t_basic(void)
 	check_mm(mm, MIN(a, s) - P(64), MAX(a, s) + P(64));
 	check_counters(mm, ts, 1);
 	teardown(mm);
+	return failures != 0;
+}
+
+/* ---- RCU (kernel/sync/rcu.c on the host's ticks, shim.c) ---- */
+
+struct robj {
+	uint64_t magic;
+	uint64_t payload[6];
+	struct rcu_head rcu;
+};
+#define ROBJ_MAGIC 0x600dc0ffee000001ull
+
+static struct {
+	struct robj *gp;		/* the published pointer */
+	int reader_in, queued;		/* [a] */
+	int cb_ran, reader_done;	/* [a] */
+	int cb_saw_reader_done;		/* [a] written by the callback (rcu_gp) */
+	int sync_saw_reader_done;	/* [a] */
+	int reader_saw_bad;		/* [a] the object changed or its callback ran under the reader */
+	int release[NR_CPUS];		/* [a] a holdout CPU may leave its reader section */
+	int released_before_cb;		/* [a] bit i: release[i] was set when the callback ran */
+} rt;
+
+static int aload(int *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static void astore(int *p, int v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+
+static void robj_free_cb(struct rcu_head *head)
+{
+	struct robj *o = container_of(head, struct robj, rcu);
+
+	astore(&rt.cb_saw_reader_done, aload(&rt.reader_done));
+	for (int i = 0; i < NR_CPUS; i++)
+		if (aload(&rt.release[i]))
+			__atomic_fetch_or(&rt.released_before_cb, 1 << i, __ATOMIC_RELAXED);
+	astore(&rt.cb_ran, 1);
+	kfree(o);
+}
+
+static void spin_ms(unsigned int ms)
+{
+	uint64_t end = host_time_ns() + ms * 1000000ull;
+
+	while (host_time_ns() < end) {
+		host_sched_point();	/* ticks: a QS only outside the reader */
+		host_yield();
+	}
+}
+
+/* CPU 1 reads the object across the grace period CPU 2 starts; CPU 2 waits for it. */
+static void rcu_reader_cpu(int i, void *arg)
+{
+	struct host_thread *ht = arg;
+	struct robj *p;
+
+	host_cpu_enter(&ht[i], (unsigned int)i + 1, i ? "updater" : "reader");
+	if (i == 0) {
+		rcu_read_lock();
+		p = rcu_dereference(rt.gp);
+		astore(&rt.reader_in, 1);
+		while (!aload(&rt.queued))
+			host_yield();
+		for (int n = 0; n < 50; n++) {
+			spin_ms(1);
+			if (READ_ONCE(p->magic) != ROBJ_MAGIC || aload(&rt.cb_ran))
+				astore(&rt.reader_saw_bad, 1);
+		}
+		astore(&rt.reader_done, 1);
+		rcu_read_unlock();
+	} else {
+		struct robj *old = rt.gp;
+
+		while (!aload(&rt.reader_in))
+			host_yield();
+		rcu_assign_pointer(rt.gp, NULL);
+		call_rcu(&old->rcu, robj_free_cb);
+		astore(&rt.queued, 1);
+		synchronize_rcu();
+		astore(&rt.sync_saw_reader_done, aload(&rt.reader_done));
+	}
+	host_cpu_leave();
+}
+
+/* Is the object back in the allocator: poisoned in ASan's shadow, or by the slab. */
+#ifdef __SANITIZE_ADDRESS__
+int __asan_address_is_poisoned(void const volatile *addr);
+static bool freed(const void *p) { return __asan_address_is_poisoned(p); }
+#else
+static bool freed(const void *p) { return ((const uint8_t *)p)[16] == 0x6b; }	/* POISON_FREE */
+#endif
+
+static int t_rcu_reader_spans_gp(void)
+{
+	struct host_thread ht[2];
+	struct rcu_stats s0, s1;
+	struct robj *o;
+
+	boot();
+	memset(ht, 0, sizeof(ht));
+	memset(&rt, 0, sizeof(rt));
+	o = kzalloc(sizeof(*o));
+	o->magic = ROBJ_MAGIC;
+	rcu_assign_pointer(rt.gp, o);
+	rcu_get_stats(&s0);
+	host_run_cpus(2, rcu_reader_cpu, ht);
+	rcu_get_stats(&s1);
+	CHECK(!rt.reader_saw_bad, "the object changed or was freed under a reader");
+	CHECK(rt.cb_ran && rt.cb_saw_reader_done, "callback ran %d, before the reader ended: %d",
+	      rt.cb_ran, !rt.cb_saw_reader_done);
+	CHECK(rt.sync_saw_reader_done, "synchronize_rcu returned while a reader was inside");
+	CHECK(freed(o), "the object is not freed after the grace period");
+	CHECK(s1.gp_completed > s0.gp_completed && s1.cbs_invoked == s1.cbs_queued,
+	      "grace periods %lu -> %lu, callbacks %lu of %lu run", s0.gp_completed,
+	      s1.gp_completed, s1.cbs_invoked, s1.cbs_queued);
+	return failures != 0;
+}
+
+/* CPUs 2 and 3 sit in reader sections (preempt off) until told; CPU 1 queues a
+ * callback and releases them one after the other; CPU 4 keeps passing QS. */
+static void rcu_holdout_cpu(int i, void *arg)
+{
+	struct host_thread *ht = arg;
+	unsigned int cpu = (unsigned int)i + 1;
+
+	host_cpu_enter(&ht[i], cpu, "rcu-test");
+	if (cpu == 1) {
+		struct robj *o = kzalloc(sizeof(*o));
+
+		while (aload(&rt.reader_in) != 2)
+			host_yield();
+		call_rcu(&o->rcu, robj_free_cb);
+		spin_ms(20);
+		astore(&rt.release[2], 1);
+		spin_ms(20);
+		if (aload(&rt.cb_ran))
+			astore(&rt.reader_saw_bad, 1);	/* ran while CPU 3 was still inside */
+		astore(&rt.release[3], 1);
+		rcu_barrier();
+	} else if (cpu == 4) {
+		while (!aload(&rt.cb_ran))
+			spin_ms(1);
+	} else {
+		rcu_read_lock();
+		__atomic_fetch_add(&rt.reader_in, 1, __ATOMIC_ACQ_REL);
+		while (!aload(&rt.release[cpu]))
+			spin_ms(1);
+		rcu_read_unlock();
+	}
+	host_cpu_leave();
+}
+
+static int t_rcu_callback_after_every_cpu(void)
+{
+	struct host_thread ht[4];
+
+	boot();
+	memset(ht, 0, sizeof(ht));
+	memset(&rt, 0, sizeof(rt));
+	host_run_cpus(4, rcu_holdout_cpu, ht);	/* CPU 0 idles: it must not hold the GP up */
+	CHECK(rt.cb_ran, "the callback never ran");
+	CHECK(rt.released_before_cb == ((1 << 2) | (1 << 3)) && !rt.reader_saw_bad,
+	      "the callback ran before every CPU passed a quiescent state (released 0x%x)",
+	      rt.released_before_cb);
 	return failures != 0;
 }
 
@@ -594,8 +758,8 @@ static int run_stress(int nworkers, int related, int sched_level)
 	const char *env = host_getenv("STRESS_MS");
 	int w, k, n = nworkers + 2;
 
+	host_sched_level = sched_level;		/* before boot() starts rcu_gp */
 	boot();
-	host_sched_level = sched_level;
 	if (env)
 		ms = host_strtoul(env);
 	memset(&st, 0, sizeof(st));
@@ -615,7 +779,7 @@ static int run_stress(int nworkers, int related, int sched_level)
 		}
 	st.shm.start = mmap_anon(st.mm, 0, P(SHM_PAGES), PROT_READ | PROT_WRITE, MAP_SHARED);
 	st.hot.start = mmap_anon(st.mm, 0, P(SHM_PAGES), PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	host_run_threads(n, stress_thread, &st);
+	host_run_cpus(n, stress_thread, &st);
 
 	/* Quiescent: every region is read-write and fully mapped again. */
 	for (w = 0; w < nworkers; w++)
@@ -641,6 +805,11 @@ static int run_stress(int nworkers, int related, int sched_level)
 	check_mm(st.mm, MMAP_MIN_ADDR, USER_TOP > hi + P(4096) ? hi + P(4096) : hi);
 	check_counters(st.mm, ts, n + 1);
 	if (host_getenv("V")) {
+		struct rcu_stats rs;
+
+		rcu_get_stats(&rs);
+		host_print("  %s: rcu: %lu grace periods, %lu of %lu callbacks run during the stress\n",
+			   test_name, rs.gp_completed, rs.cbs_invoked, rs.cbs_queued);
 		host_print("  %s: pgfault %lu pgfault_kernel %lu anon %lu zero %lu cow %lu reuse %lu "
 			   "segv %lu efault %lu retry %lu\n", test_name, sum_vm_event(PGFAULT),
 			   sum_vm_event(PGFAULT_KERNEL), sum_vm_event(ANON_FAULT),
@@ -662,6 +831,8 @@ static const struct {
 	int (*fn)(void);
 } tests[] = {
 	{ "basic", t_basic },
+	{ "rcu_reader_spans_gp", t_rcu_reader_spans_gp },
+	{ "rcu_callback_after_every_cpu", t_rcu_callback_after_every_cpu },
 	{ "stress_private", t_stress_private },
 	{ "stress_related", t_stress_related },
 	{ "stress_sleepy", t_stress_sleepy },
