@@ -121,11 +121,6 @@ void panic_regs(const struct pt_regs *regs, const char *fmt, ...)
 	host_vpanic(fmt, ap);
 }
 
-void host_relax(void)
-{
-	host_yield();
-}
-
 uint64_t arch_time_ns(void)
 {
 	return host_time_ns();

@@ -2,8 +2,8 @@
 #ifndef HOST_SYNC_H
 #define HOST_SYNC_H
 
-unsigned long long host_time_ns(void);
-void host_run_cpus(int n, void (*fn)(int cpu, void *arg), void *arg);
+#include "../common/host.h"	/* the libc side: ../common/driver.c */
+
 void host_cpu_enter(int cpu);
 
 #endif

@@ -52,7 +52,7 @@ static bool test_spinlock(void)
 	bool ok = true;
 
 	spin_lock_init(&slock, "host_spin");
-	host_run_cpus(NCPU, spin_cpu, NULL);
+	host_run_threads(NCPU, spin_cpu, NULL);
 	CHECK(scount == NCPU * 20000UL);
 	CHECK(!spin_is_locked(&slock));
 	return ok;
@@ -81,7 +81,7 @@ static bool test_mutex(void)
 	bool ok = true;
 
 	mutex_init(&mtx);
-	host_run_cpus(NCPU, mutex_cpu, NULL);
+	host_run_threads(NCPU, mutex_cpu, NULL);
 	CHECK(mcount == NCPU * 5000UL);
 	CHECK(atomic_read(&mbad) == 0);
 	CHECK(!mutex_is_locked(&mtx) && list_empty(&mtx.waiters));
@@ -128,7 +128,7 @@ static bool test_rwsem(void)
 	bool ok = true;
 
 	init_rwsem(&rw);
-	host_run_cpus(NCPU, rw_cpu, NULL);
+	host_run_threads(NCPU, rw_cpu, NULL);
 	CHECK(ra == (NCPU / 2) * 3000UL);
 	CHECK(atomic_read(&rbad) == 0);
 	CHECK(!rwsem_is_locked(&rw));
@@ -178,7 +178,7 @@ static bool test_rwsem_writer_preference(void)
 	bool ok = true;
 
 	init_rwsem(&pref);
-	host_run_cpus(3, pref_cpu, NULL);
+	host_run_threads(3, pref_cpu, NULL);
 	CHECK(pref_order[0] == 'r' && pref_order[1] == 'W' && pref_order[2] == 'R');
 	return ok;
 }
@@ -224,7 +224,7 @@ static bool test_seqcount(void)
 
 	spin_lock_init(&sqlock, "host_seq");
 	sy = ~0ULL;
-	host_run_cpus(NCPU, seq_cpu, NULL);
+	host_run_threads(NCPU, seq_cpu, NULL);
 	CHECK(atomic_read(&sq_torn) == 0);
 	CHECK(sq.sequence == 100000);
 	return ok;
@@ -252,7 +252,7 @@ static bool test_waitqueue(void)
 	bool ok = true;
 
 	init_waitqueue_head(&pp);
-	host_run_cpus(2, pingpong_cpu, NULL);
+	host_run_threads(2, pingpong_cpu, NULL);
 	CHECK(atomic_read(&pp_timeouts) == 0);
 	CHECK(atomic_read(&pp_turn) == 40000);
 	return ok;
@@ -282,7 +282,7 @@ static bool test_completion(void)
 
 	init_completion(&c_go);
 	init_completion(&c_done);
-	host_run_cpus(NCPU, completion_cpu, NULL);
+	host_run_threads(NCPU, completion_cpu, NULL);
 	CHECK(atomic_read(&c_passed) == NCPU - 1);
 	CHECK(!completion_done(&c_go) && !completion_done(&c_done));
 	return ok;
@@ -317,15 +317,17 @@ static bool test_lockdep(void)
 	bool ok = true;
 	int r[3] = { -1, -1, -1 };
 
-	host_run_cpus(1, lockdep_cpu, r);
+	host_run_threads(1, lockdep_cpu, r);
 	CHECK(r[0] == 0);
 	CHECK(r[1] == 1);
 	CHECK(r[2] == 1);
 	return ok;
 }
 
-int host_tests_main(void)
+int host_tests_main(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	host_cpu_enter(NR_CPUS - 1);	/* the main pthread checks results as a CPU too */
 	run("spinlock: 4 CPUs x 20000, exact count", test_spinlock);
 	run("mutex: 4 CPUs x 5000, exact count, one owner", test_mutex);

@@ -1,5 +1,7 @@
-/* driver.c - the libc side of tests/host/fault: threads, time, output,
- * the arena mapping, and one forked child per test (host.h). */
+/* driver.c - the libc side of the host suites that run kernel code on pthreads
+ * playing CPUs (tests/host/fault, tests/host/sync): threads, time, output, the
+ * arena mapping, one forked child per test (host.h). The kernel-side files are
+ * built against kernel/include only and reach libc through host.h. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -35,6 +37,11 @@ void host_exit(int code)
 }
 
 void host_yield(void)
+{
+	sched_yield();
+}
+
+void host_relax(void)		/* arch_cpu_relax: 2 cores, many spinners */
 {
 	sched_yield();
 }
