@@ -6,6 +6,7 @@
 #include <arch.h>
 #include <fault.h>
 #include <ktest.h>
+#include <ktest_uspace.h>
 #include <mm.h>
 #include <page_alloc.h>
 #include <pgtable.h>
@@ -17,34 +18,8 @@
 
 #define UVA	0x10000000UL	/* test user page: RW; UVA + PAGE_SIZE unmapped; + 2 pages RO */
 
-struct uspace {
-	pte_t *root;
-	uint8_t *rw, *ro;	/* the user pages through the direct map */
-};
-
-static bool uspace_build(struct uspace *u)
-{
-	u->root = get_zeroed_page();
-	u->rw = get_zeroed_page();
-	u->ro = get_zeroed_page();
-	if (!u->root || !u->rw || !u->ro)
-		return false;
-	return pt_map(__pa(u->root), UVA, __pa(u->rw), PTE_R | PTE_W | PTE_USER) == 0 &&
-	       pt_map(__pa(u->root), UVA + 2 * PAGE_SIZE, __pa(u->ro), PTE_R | PTE_USER) == 0;
-}
-
-static void uspace_free(struct uspace *u)
-{
-	if (u->root)
-		pt_free_tables(__pa(u->root));
-	if (u->rw)
-		free_page(u->rw);
-	if (u->ro)
-		free_page(u->ro);
-}
-
 /* Copies to and from a mapped user page work and land in that page. */
-static void check_mapped(struct ktest_ctx *t, struct uspace *u)
+static void check_mapped(struct ktest_ctx *t, struct ktest_uspace *u)
 {
 	char buf[64], back[64];
 
@@ -60,7 +35,7 @@ static void check_mapped(struct ktest_ctx *t, struct uspace *u)
 }
 
 /* Unmapped, read-only and kernel addresses: the exact not-copied count, no panic. */
-static void check_faulting(struct ktest_ctx *t, struct uspace *u)
+static void check_faulting(struct ktest_ctx *t, struct ktest_uspace *u)
 {
 	static uint64_t kernel_word = 0x1234;
 	char buf[32];
@@ -97,12 +72,11 @@ static void check_pan(struct ktest_ctx *t)
 static void uaccess_body(void *arg)
 {
 	struct ktest_ctx *t = arg;
-	struct uspace u = { 0 };
+	struct ktest_uspace u = { 0 };
 	char buf[8];
 
-	if (!uspace_build(&u)) {
+	if (!ktest_uspace_build(&u, UVA)) {
 		ktest_fail(t, __FILE__, __LINE__, "out of memory building a user page table");
-		uspace_free(&u);
 		return;
 	}
 	arch_switch_mm(__pa(u.root));	/* pinned thread: this CPU keeps it */
@@ -111,7 +85,7 @@ static void uaccess_body(void *arg)
 	check_pan(t);
 	arch_switch_mm(0);
 	KT_EXPECT_EQ(t, arch_copy_from_user(buf, (void *)UVA, 8), 8);	/* EPD0: no user half */
-	uspace_free(&u);
+	ktest_uspace_free(&u);
 }
 
 /* A user page table in TTBR0 and every uaccess case (runs pinned to one CPU). */
@@ -209,7 +183,7 @@ static void sig_regs(struct pt_regs *regs)
 }
 
 /* Deliver, check what the handler sees, clobber, return: everything comes back. */
-static void check_roundtrip(struct ktest_ctx *t, struct uspace *u)
+static void check_roundtrip(struct ktest_ctx *t, struct ktest_uspace *u)
 {
 	siginfo_t si = { .si_signo = 11, .si_code = 2 };
 	struct pt_regs regs, orig;
@@ -240,7 +214,7 @@ static void check_roundtrip(struct ktest_ctx *t, struct uspace *u)
 }
 
 /* A frame that claims EL1 with interrupts masked comes back as EL0 with only NZCV. */
-static void check_pstate_sanitised(struct ktest_ctx *t, struct uspace *u)
+static void check_pstate_sanitised(struct ktest_ctx *t, struct ktest_uspace *u)
 {
 	siginfo_t si = { .si_signo = 10 };
 	struct pt_regs regs;
@@ -259,7 +233,7 @@ static void check_pstate_sanitised(struct ktest_ctx *t, struct uspace *u)
 }
 
 /* Bad frames and unusable stacks give -EFAULT and leave the registers alone. */
-static void check_bad_frames(struct ktest_ctx *t, struct uspace *u)
+static void check_bad_frames(struct ktest_ctx *t, struct ktest_uspace *u)
 {
 	siginfo_t si = { .si_signo = 10 };
 	struct pt_regs regs;
@@ -292,11 +266,10 @@ static void check_bad_frames(struct ktest_ctx *t, struct uspace *u)
 static void signal_body(void *arg)
 {
 	struct ktest_ctx *t = arg;
-	struct uspace u = { 0 };
+	struct ktest_uspace u = { 0 };
 
-	if (!uspace_build(&u)) {
+	if (!ktest_uspace_build(&u, UVA)) {
 		ktest_fail(t, __FILE__, __LINE__, "out of memory building a user page table");
-		uspace_free(&u);
 		return;
 	}
 	arch_thread_init(&current->arch);	/* a switch keeps our FP registers */
@@ -306,7 +279,7 @@ static void signal_body(void *arg)
 	check_bad_frames(t, &u);
 	arch_switch_mm(0);
 	fp_set(0);
-	uspace_free(&u);
+	ktest_uspace_free(&u);
 }
 
 /* arch_setup_signal_frame / arch_sigreturn on a real user page (pinned thread). */

@@ -9,6 +9,7 @@
 #include <cpu.h>
 #include <fault.h>
 #include <ktest.h>
+#include <ktest_uspace.h>
 #include <mm.h>
 #include <page_alloc.h>
 #include <pgtable.h>
@@ -18,49 +19,21 @@
 
 #define UVA	0x10000000UL	/* test user page: RW; UVA + PAGE_SIZE unmapped; + 2 pages RO */
 
-struct uspace {
-	pte_t *root;
-	uint8_t *rw, *ro;	/* the user pages through the direct map */
-	unsigned long old_satp;
-};
-
-static bool uspace_build(struct uspace *u)
-{
-	u->root = get_zeroed_page();
-	u->rw = get_zeroed_page();
-	u->ro = get_zeroed_page();
-	if (!u->root || !u->rw || !u->ro)
-		return false;
-	arch_pgd_init_user(u->root);
-	return pt_map(__pa(u->root), UVA, __pa(u->rw), PTE_R | PTE_W | PTE_USER) == 0 &&
-	       pt_map(__pa(u->root), UVA + 2 * PAGE_SIZE, __pa(u->ro), PTE_R | PTE_USER) == 0;
-}
-
-/* Only the user half's tables are ours: the kernel half is swapper_pg_dir's. */
-static void uspace_free(struct uspace *u)
-{
-	if (u->root) {
-		memset(u->root + PT_ENTRIES / 2, 0, PT_ENTRIES / 2 * sizeof(pte_t));
-		pt_free_tables(__pa(u->root));
-	}
-	if (u->rw)
-		free_page(u->rw);
-	if (u->ro)
-		free_page(u->ro);
-}
-
 /* Load the test table (no preemption: the scheduler's switch_mm would not
- * know it); uspace_leave() restores exactly what this CPU had. */
-static void uspace_enter(struct uspace *u)
+ * know it); uspace_leave(what it returned) restores exactly what this CPU had. */
+static unsigned long uspace_enter(struct ktest_uspace *u)
 {
+	unsigned long old_satp;
+
 	preempt_disable();
-	u->old_satp = csr_read(satp);
+	old_satp = csr_read(satp);
 	arch_switch_mm(__pa(u->root));
+	return old_satp;
 }
 
-static void uspace_leave(struct uspace *u)
+static void uspace_leave(unsigned long old_satp)
 {
-	__asm__ __volatile__("csrw satp, %0\n\tsfence.vma" :: "r"(u->old_satp) : "memory");
+	__asm__ __volatile__("csrw satp, %0\n\tsfence.vma" :: "r"(old_satp) : "memory");
 	preempt_enable();
 }
 
@@ -70,7 +43,7 @@ static bool sum_is_off(void)
 }
 
 /* Copies to and from a mapped user page work and land in that page. */
-static void check_mapped(struct ktest_ctx *t, struct uspace *u)
+static void check_mapped(struct ktest_ctx *t, struct ktest_uspace *u)
 {
 	char buf[64], back[64];
 
@@ -92,7 +65,7 @@ static void check_mapped(struct ktest_ctx *t, struct uspace *u)
 
 /* Unmapped, read-only, kernel and out-of-range addresses: the exact
  * not-copied count through the fixup, no panic, SUM closed again. */
-static void check_faulting(struct ktest_ctx *t, struct uspace *u)
+static void check_faulting(struct ktest_ctx *t, struct ktest_uspace *u)
 {
 	static uint64_t kernel_word = 0x1234;
 	char buf[32];
@@ -122,21 +95,21 @@ static void check_faulting(struct ktest_ctx *t, struct uspace *u)
 static void uaccess_body(void *arg)
 {
 	struct ktest_ctx *t = arg;
-	struct uspace u = { 0 };
+	struct ktest_uspace u = { 0 };
+	unsigned long satp;
 	char buf[8];
 
-	if (!uspace_build(&u)) {
+	if (!ktest_uspace_build(&u, UVA)) {
 		ktest_fail(t, __FILE__, __LINE__, "out of memory building a user page table");
-		uspace_free(&u);
 		return;
 	}
-	uspace_enter(&u);
+	satp = uspace_enter(&u);
 	check_mapped(t, &u);
 	check_faulting(t, &u);
 	arch_switch_mm(0);
 	KT_EXPECT_EQ(t, arch_copy_from_user(buf, (void *)UVA, 8), 8);	/* no user half now */
-	uspace_leave(&u);
-	uspace_free(&u);
+	uspace_leave(satp);
+	ktest_uspace_free(&u);
 }
 
 /* A user root table in satp and every uaccess case. */
@@ -285,7 +258,7 @@ KTEST(riscv_fp_copy_takes_live_state)
 
 struct sig_test {
 	struct ktest_ctx *t;
-	struct uspace u;
+	struct ktest_uspace u;
 	struct pt_regs regs;		/* stands for this thread's user frame */
 };
 
@@ -393,14 +366,13 @@ static void signal_body(void *arg)
 {
 	static struct sig_test s;
 	struct riscv_fp_state fp_a = fp_pattern(1);
-	unsigned long flags;
+	unsigned long flags, satp;
 	uintptr_t frame;
 
 	memset(&s, 0, sizeof(s));
 	s.t = arg;
-	if (!uspace_build(&s.u)) {
+	if (!ktest_uspace_build(&s.u, UVA)) {
 		ktest_fail(s.t, __FILE__, __LINE__, "out of memory building a user page table");
-		uspace_free(&s.u);
 		return;
 	}
 	sig_regs_init(&s.regs);
@@ -409,17 +381,17 @@ static void signal_body(void *arg)
 	flags = arch_irq_save();
 	riscv_fp_load(&fp_a);			/* "user" FP state, Dirty */
 	arch_irq_restore(flags);
-	uspace_enter(&s.u);
+	satp = uspace_enter(&s.u);
 	if (check_setup(&s, &fp_a, &frame)) {
 		check_return(&s, frame, &fp_a);
 		check_bad(&s);
 	}
-	uspace_leave(&s.u);
+	uspace_leave(satp);
 	flags = arch_irq_save();
 	current->user_regs = NULL;
 	current->arch.user_state = false;
 	arch_irq_restore(flags);
-	uspace_free(&s.u);
+	ktest_uspace_free(&s.u);
 }
 
 KTEST(riscv_signal_frame)

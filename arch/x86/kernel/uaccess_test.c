@@ -7,6 +7,7 @@
  * has no mm, so do_page_fault cannot map anything) as a short count.
  */
 #include <ktest.h>
+#include <ktest_uspace.h>
 #include <string.h>
 #include <mm.h>
 #include <page_alloc.h>
@@ -16,68 +17,38 @@
 
 #define UVA	0x400000UL	/* the first address user programs use */
 
-struct test_uspace {
-	pte_t *pgd;
-	uint8_t *rw, *ro;	/* mapped at UVA and UVA + 2 pages; UVA + 1 page stays unmapped */
-};
-
-static bool uspace_build(struct test_uspace *u)
-{
-	u->pgd = get_zeroed_page();
-	u->rw = get_zeroed_page();
-	u->ro = get_zeroed_page();
-	if (!u->pgd || !u->rw || !u->ro)
-		return false;
-	arch_pgd_init_user(u->pgd);
-	return !pt_map(__pa(u->pgd), UVA, __pa(u->rw), PTE_R | PTE_W | PTE_USER) &&
-	       !pt_map(__pa(u->pgd), UVA + 2 * PAGE_SIZE, __pa(u->ro), PTE_R | PTE_USER);
-}
-
-/* The kernel half is shared, not ours: clear it before freeing the user tables. */
-static void uspace_free(struct test_uspace *u)
-{
-	if (u->pgd) {
-		memset(&u->pgd[PT_ENTRIES / 2], 0, sizeof(pte_t) * PT_ENTRIES / 2);
-		pt_free_tables(__pa(u->pgd));
-	}
-	if (u->rw)
-		free_page(u->rw);
-	if (u->ro)
-		free_page(u->ro);
-}
-
 KTEST(x86_user_pgd_shares_kernel_half)
 {
-	struct test_uspace u = { 0 };
+	struct ktest_uspace u = { 0 };
 	const pte_t *kpgd = __va(arch_kernel_pgd());
 	phys_addr_t pa;
 	unsigned int prot;
 
-	KT_ASSERT(t, uspace_build(&u));
-	KT_EXPECT(t, !memcmp(&u.pgd[PT_ENTRIES / 2], &kpgd[PT_ENTRIES / 2],
+	KT_ASSERT(t, ktest_uspace_build(&u, UVA));
+	KT_EXPECT(t, !memcmp(&u.root[PT_ENTRIES / 2], &kpgd[PT_ENTRIES / 2],
 			     sizeof(pte_t) * PT_ENTRIES / 2));
 	/* every kernel region already has its root entry, so the copy can never go stale */
 	KT_EXPECT(t, pte_present(kpgd[pt_index(PHYS_MAP_BASE, PT_ROOT_LEVEL)]));
 	KT_EXPECT(t, pte_present(kpgd[pt_index(KMAP_BASE, PT_ROOT_LEVEL)]));
 	KT_EXPECT(t, pte_present(kpgd[pt_index(KERNEL_VIRT_BASE, PT_ROOT_LEVEL)]));
-	KT_EXPECT(t, pt_lookup(__pa(u.pgd), UVA + 5, &pa, &prot, NULL));
+	KT_EXPECT(t, pt_lookup(__pa(u.root), UVA + 5, &pa, &prot, NULL));
 	KT_EXPECT_EQ(t, pa, __pa(u.rw) + 5);
 	KT_EXPECT_EQ(t, prot & (PTE_USER | PTE_W | PTE_GLOBAL), PTE_USER | PTE_W);
 	KT_EXPECT(t, !x86_pte_nx || !(prot & PTE_X));	/* user data is never executable */
-	uspace_free(&u);
+	ktest_uspace_free(&u);
 }
 
 KTEST(x86_uaccess_copy_and_fixup)
 {
 	static const char msg[] = "hello, user";
-	struct test_uspace u = { 0 };
+	struct ktest_uspace u = { 0 };
 	char buf[64], src[32];
 	uint8_t *p = (uint8_t *)UVA;
 
 	memset(src, 'x', sizeof(src));
-	KT_ASSERT(t, uspace_build(&u));
+	KT_ASSERT(t, ktest_uspace_build(&u, UVA));
 	preempt_disable();		/* CR3 is ours until arch_switch_mm(0) */
-	arch_switch_mm(__pa(u.pgd));
+	arch_switch_mm(__pa(u.root));
 	KT_EXPECT_EQ(t, arch_copy_to_user(p + 100, msg, sizeof(msg)), 0);
 	KT_EXPECT(t, !memcmp(u.rw + 100, msg, sizeof(msg)));
 	memset(buf, 0, sizeof(buf));
@@ -103,7 +74,7 @@ KTEST(x86_uaccess_copy_and_fixup)
 	KT_EXPECT_EQ(t, arch_copy_from_user(buf, (void *)(uintptr_t)-8, 16), 16);
 	arch_switch_mm(0);
 	preempt_enable();
-	uspace_free(&u);
+	ktest_uspace_free(&u);
 }
 
 /* ---- signal frames (signal.c) on the hand-made address space ---- */
@@ -132,18 +103,18 @@ static void fake_user_regs(struct pt_regs *r, uintptr_t sp)
 
 KTEST(x86_signal_frame_round_trip)
 {
-	struct test_uspace u = { 0 };
+	struct ktest_uspace u = { 0 };
 	struct pt_regs regs, orig;
 	siginfo_t info = { .si_signo = SIGSEGV, .si_code = SEGV_MAPERR };
 	uintptr_t sp = UVA + PAGE_SIZE - 8;	/* top of the RW page, odd alignment on purpose */
 	const uint64_t *word;
 	uint64_t mask = 0;
 
-	KT_ASSERT(t, uspace_build(&u));
+	KT_ASSERT(t, ktest_uspace_build(&u, UVA));
 	fake_user_regs(&regs, sp);
 	orig = regs;
 	preempt_disable();
-	arch_switch_mm(__pa(u.pgd));
+	arch_switch_mm(__pa(u.root));
 	xmm0_write(0xabcdef);
 	KT_ASSERT_EQ(t, arch_setup_signal_frame(&regs, SIGSEGV, (const struct siginfo_k *)&info,
 						UVA + 0x500, UVA + 0x600, 0x1234), 0);
@@ -167,23 +138,23 @@ KTEST(x86_signal_frame_round_trip)
 	KT_EXPECT_EQ(t, regs.rflags, orig.rflags);
 	arch_switch_mm(0);
 	preempt_enable();
-	uspace_free(&u);
+	ktest_uspace_free(&u);
 }
 
 /* A forged frame may change registers, never privileges. */
 KTEST(x86_sigreturn_rejects_privilege)
 {
-	struct test_uspace u = { 0 };
+	struct ktest_uspace u = { 0 };
 	struct pt_regs regs;
 	siginfo_t info = { .si_signo = SIGUSR1 };
 	uint64_t mask, *mc;
 	uint32_t bad_mxcsr = 0xffffffff;
 	uintptr_t ret_sp;
 
-	KT_ASSERT(t, uspace_build(&u));
+	KT_ASSERT(t, ktest_uspace_build(&u, UVA));
 	fake_user_regs(&regs, UVA + PAGE_SIZE);
 	preempt_disable();
-	arch_switch_mm(__pa(u.pgd));
+	arch_switch_mm(__pa(u.root));
 	KT_ASSERT_EQ(t, arch_setup_signal_frame(&regs, SIGUSR1, (const struct siginfo_k *)&info,
 						UVA, UVA, 0), 0);
 	ret_sp = regs.rsp + 8;				/* rsp when the restorer makes rt_sigreturn */
@@ -212,5 +183,5 @@ KTEST(x86_sigreturn_rejects_privilege)
 	x86_fpu_reset_current();
 	arch_switch_mm(0);
 	preempt_enable();
-	uspace_free(&u);
+	ktest_uspace_free(&u);
 }
