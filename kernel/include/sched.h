@@ -134,7 +134,8 @@ void kthread_bind(struct thread *t, unsigned int cpu);	/* before wake_up_new_thr
 void wake_up_new_thread(struct thread *t);		/* start it */
 struct thread *kthread_run(void (*fn)(void *), void *arg, const char *name);
 void thread_exit(int code) __noreturn;
-int thread_join(struct thread *t);	/* wait for exit, drop the reference, return its code */
+int thread_join(struct thread *t);	/* wait until it exited and left its CPU, drop the
+					 * reference, return its code */
 void thread_get(struct thread *t);
 void thread_put(struct thread *t);
 

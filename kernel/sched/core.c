@@ -538,12 +538,21 @@ void thread_put(struct thread *t)
 	kfree(t);
 }
 
+/*
+ * The exiting thread completes 'exited' while it still runs on its CPU; the
+ * scheduler drops its reference (and with the last one the stack goes back to
+ * the allocator) only in finish_switch() after that CPU switched away. Wait for
+ * that too, so that a caller holding the only other handle gets its memory back
+ * when this returns (tests compare nr_free_pages() right after joining).
+ */
 int thread_join(struct thread *t)
 {
 	int code;
 
 	wait_for_completion(&t->exited);
 	code = t->exit_code;
+	while (atomic_read(&t->refcount) > 1)
+		yield();		/* the scheduler's reference: a few instructions away */
 	thread_put(t);
 	return code;
 }
