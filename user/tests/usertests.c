@@ -608,7 +608,7 @@ static int test_oom_survival(void)
 }
 
 /* ---- issue 5: per-VMA locks under stress ---- */
-#define STRESS_SECONDS	20
+#define STRESS_SECONDS	25	/* per architecture: issue 5 wants >= 1 minute over the three */
 #define STRESS_FAULTERS	3
 #define STRESS_WRITERS	2
 
