@@ -101,6 +101,8 @@ struct mm_struct *mm_alloc(void);		/* empty mm, mm_users 1; NULL if out of memor
  * NULL if out of memory. Locks: takes old's mmap_lock for write. Sleeps: yes. */
 struct mm_struct *dup_mm(struct mm_struct *old);
 void mmget(struct mm_struct *mm);		/* another user (CLONE_VM thread) */
+bool mmget_not_zero(struct mm_struct *mm);	/* the same, unless the mm is being torn down */
+unsigned long get_mm_rss(struct mm_struct *mm);	/* resident pages, every kind */
 /* Drop a user; the last one unmaps everything and frees the page tables.
  * Sleeps: yes. Locks: none held. */
 void mmput(struct mm_struct *mm);

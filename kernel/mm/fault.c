@@ -36,6 +36,7 @@
 #include <boot.h>
 #include <sched.h>
 #include <page_alloc.h>
+#include <oom.h>
 #include <printk.h>
 #include <trace.h>
 #include <uapi/faultline/signal.h>
@@ -137,30 +138,41 @@ static void bad_area(struct pt_regs *regs, unsigned long addr, unsigned int flag
 static uint64_t last_oom_kill_ns;	/* [a] arch_time_ns() of the last OOM kill */
 
 /*
- * A fault found no free page: kill the process, say what ran out. Like
- * Linux's "an OOM victim is already exiting" back-off: within a second of
- * the last kill, another faulting thread sleeps a tick and lets the access
- * run again (its memory is on its way back: exit_notify wakes a waiting
- * parent before exit_mm has freed the victim's pages).
+ * A user fault found no free page: the OOM killer (kernel/task/oom_kill.c)
+ * kills the process with the most resident pages, which need not be ours.
+ * Like Linux's "an OOM victim is already exiting" back-off: within a second of
+ * the last kill, or while a victim is still dying, the faulting thread sleeps
+ * a tick and lets the access run again - the victim's memory is on its way
+ * back (do_exit frees it before the parent hears of the exit).
  */
 static void pagefault_out_of_memory(struct pt_regs *regs, unsigned long addr, unsigned int flags)
 {
 	uint64_t now = arch_time_ns(), last;
+	enum oom_result r;
 
 	if (!(flags & FAULT_FLAG_USER)) {
 		no_context(regs, addr, "out of memory");
 		return;
 	}
+	if (fatal_signal_pending(current))
+		return;			/* already killed: the signal ends us on the way out */
 	last = __atomic_load_n(&last_oom_kill_ns, __ATOMIC_RELAXED);
-	if (last && now - last < OOM_VICTIM_GRACE_NS && !fatal_signal_pending(current)) {
+	if (last && now - last < OOM_VICTIM_GRACE_NS) {
 		msleep(10);
 		return;			/* the access faults again */
 	}
+	r = out_of_memory();
+	if (r == OOM_WAIT) {
+		msleep(10);
+		return;
+	}
 	__atomic_store_n(&last_oom_kill_ns, now, __ATOMIC_RELAXED);
 	count_vm_event(OOM_KILL);
-	printk("Out of memory: killing thread '%s': page fault at 0x%lx found no free page "
-	       "(%lu of %lu pages free)\n", current->name, addr, nr_free_pages(), nr_total_pages());
-	force_sig(SIGKILL);
+	if (r == OOM_KILLED_OTHER) {
+		msleep(10);
+		return;
+	}
+	force_sig(SIGKILL);		/* out_of_memory() said why */
 }
 
 static void fault_error(struct pt_regs *regs, unsigned long addr, unsigned int flags,

@@ -62,6 +62,28 @@ void mmget(struct mm_struct *mm)
 	atomic_inc(&mm->mm_users);
 }
 
+/* A user reference unless the last one is gone already (exit_mmap ran or runs). */
+bool mmget_not_zero(struct mm_struct *mm)
+{
+	int users = atomic_read(&mm->mm_users);
+
+	while (users > 0)
+		if (__atomic_compare_exchange_n(&mm->mm_users.counter, &users, users + 1, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+/* Resident pages of mm, every kind (Linux's get_mm_rss). */
+unsigned long get_mm_rss(struct mm_struct *mm)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		n += atomic_long_read(&mm->rss[i]);
+	return n;
+}
+
 void mmgrab(struct mm_struct *mm)
 {
 	atomic_inc(&mm->mm_count);

@@ -173,12 +173,16 @@ void do_exit(int status_word)
 	BUG_ON(!u);
 	might_sleep();
 	mm_release_tid(u);
+	/* Memory first: every thread drops its mm before it leaves the thread list, so when
+	 * the last one tells the parent, the pages are back (an OOM victim's parent, or the
+	 * OOM killer's next fault, finds them free). p->mm stays a valid struct meanwhile:
+	 * our lazy active_mm pins it until exit_notify clears it. */
+	exit_mm();
 	if (thread_leave(p, u)) {
 		if (p->group_exit && !p->group_exec_task)
 			status_word = p->group_exit_code;
-		exit_notify(p, status_word);	/* clears p->mm before our mmput */
+		exit_notify(p, status_word);
 	}
-	exit_mm();		/* vm: drop this thread's user reference */
 	if (u->tid != p->pid)
 		free_pid(u->tid);	/* the leader's tid is the pid: freed at reaping */
 	me->user = NULL;

@@ -138,16 +138,6 @@ static char proc_state_char(struct process *p)
 	return c;
 }
 
-/* Resident pages of mm, every kind (Linux's get_mm_rss). */
-static unsigned long mm_rss_pages(struct mm_struct *mm)
-{
-	unsigned long n = 0;
-
-	for (int i = 0; i < NR_MM_COUNTERS; i++)
-		n += atomic_long_read(&mm->rss[i]);
-	return n;
-}
-
 /* Locks: tasklist_lock. */
 static void fill_procinfo(struct fl_procinfo *pi, struct process *p)
 {
@@ -157,7 +147,7 @@ static void fill_procinfo(struct fl_procinfo *pi, struct process *p)
 	pi->nr_threads = READ_ONCE(p->nr_threads);
 	pi->state = proc_state_char(p);
 	if (p->mm) {
-		pi->rss_pages = mm_rss_pages(p->mm);
+		pi->rss_pages = get_mm_rss(p->mm);
 		pi->vm_pages = READ_ONCE(p->mm->total_vm);
 	}
 	spin_lock(&p->lock);

@@ -607,6 +607,64 @@ static int test_oom_survival(void)
 	return 0;
 }
 
+/* Touch n fresh anonymous pages; 0, or -1 if mmap failed. */
+static int touch_pages(long n)
+{
+	char *p = mmap(NULL, (size_t)n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	for (long i = 0; i < n; i++)
+		p[i * PAGE] = 1;
+	return 0;
+}
+
+/*
+ * The OOM killer kills the process with the most resident pages, not the one that
+ * faults: a big process sits on 60 % of the free memory, a small one then asks for
+ * as much. The big one must die (SIGKILL), the small one must finish, and once both
+ * are reaped their memory must be free again (an exiting process frees it before its
+ * parent can reap it).
+ */
+static int test_oom_kills_largest(void)
+{
+	static struct fl_vmstat before, after;
+	int ready[2], big_code, small_code;
+	pid_t big, small;
+	long n;
+	char c;
+
+	EXPECT(fl_vmstat(&before) == 0 && pipe(ready) == 0, "fl_vmstat/pipe: %s", strerror(errno));
+	n = (long)before.pages_free * 6 / 10;
+	fflush(NULL);
+	big = fork();
+	if (big == 0) {
+		close(ready[0]);
+		if (touch_pages(n) == 0 && write(ready[1], "x", 1) == 1)
+			for (;;)
+				sleep_ms(1000);
+		_exit(2);
+	}
+	close(ready[1]);
+	EXPECT(big > 0 && read(ready[0], &c, 1) == 1, "the big process did not get its memory");
+	small = fork();
+	if (small == 0)
+		_exit(touch_pages(n) == 0 ? 0 : 3);
+	small_code = wait_code(small);
+	big_code = wait_code(big);
+	EXPECT(fl_vmstat(&after) == 0, "fl_vmstat: %s", strerror(errno));
+	printf("    %ld pages each; big ended with %d, small with %d; free %llu -> %llu\n", n,
+	       big_code, small_code, (unsigned long long)before.pages_free,
+	       (unsigned long long)after.pages_free);
+	EXPECT(big_code == 128 + SIGKILL, "the largest process ended with %d, not SIGKILL", big_code);
+	EXPECT(small_code == 0, "the faulting (smaller) process ended with %d", small_code);
+	EXPECT(after.pages_free + before.pages_free / 20 >= before.pages_free,
+	       "only %llu of %llu pages free again after reaping both",
+	       (unsigned long long)after.pages_free, (unsigned long long)before.pages_free);
+	return 0;
+}
+
 /* ---- issue 5: per-VMA locks under stress ---- */
 #define STRESS_SECONDS	25	/* per architecture: issue 5 wants >= 1 minute over the three */
 #define STRESS_FAULTERS	3
@@ -796,6 +854,7 @@ static const struct test tests[] = {
 	{ "pipe_processes", test_pipe_processes },
 	{ "proc_exhaustion", test_proc_exhaustion },
 	{ "oom_survival", test_oom_survival },
+	{ "oom_kills_largest", test_oom_kills_largest },
 	{ "vmalock_stress", test_vmalock_stress },
 	{ "procfs", test_procfs },
 	{ "mmaptests", test_mmaptests },

@@ -16,7 +16,8 @@
 #include <slab.h>
 
 /* The mm of pid with a user reference (mmput it), or NULL (no such process, or exiting).
- * p->mm is cleared or replaced under tasklist_lock before its owner's mmput. */
+ * p->mm stays a valid struct while set (the last thread's lazy active_mm pins it until
+ * exit_notify clears p->mm), but its users may already be gone (do_exit drops them first). */
 static struct mm_struct *get_pid_mm(pid_t pid)
 {
 	struct mm_struct *mm = NULL;
@@ -24,10 +25,8 @@ static struct mm_struct *get_pid_mm(pid_t pid)
 
 	spin_lock(&tasklist_lock);
 	p = find_process(pid);
-	if (p && p->mm) {
+	if (p && p->mm && mmget_not_zero(p->mm))	/* users 0: its last thread is exiting */
 		mm = p->mm;
-		mmget(mm);
-	}
 	spin_unlock(&tasklist_lock);
 	return mm;
 }

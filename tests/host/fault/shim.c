@@ -714,6 +714,14 @@ void host_quarantine_drain(void)
 }
 #endif
 
+/* The OOM killer (kernel/task/oom_kill.c) picks the largest process; the host runs one,
+ * the faulting one: it is the victim. */
+#include <oom.h>
+enum oom_result out_of_memory(void)
+{
+	return OOM_KILL_CURRENT;
+}
+
 struct thread;
 bool signal_pending(struct thread *t) { (void)t; return false; }
 bool fatal_signal_pending(struct thread *t) { (void)t; return false; }
