@@ -209,7 +209,7 @@ struct vm_fault {
 	pte_t orig_pte;			/* its value when sampled */
 	struct page *cow_page;		/* do_cow_fault: the private copy */
 	struct page *page;		/* ->fault: the page found (a reference held) */
-	struct mutex *ptl;		/* the page-table lock to take around the PTE */
+	spinlock_t *ptl;		/* the PTE table's lock (pte_lockptr) to take around the PTE */
 };
 
 #endif
