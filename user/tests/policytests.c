@@ -13,6 +13,10 @@
  * process's own minflt/majflt (/proc/self/stat fields 10 and 12) must match
  * the system-wide fault_minor/fault_major deltas.
  *
+ * First, the per-task fault accounting on its own: /proc/self/stat's
+ * format, a thread's faults staying with the process after it exited, and a
+ * reaped child's faults appearing in cminflt/cmajflt.
+ *
  * The counters are system-wide: nothing else may fault while a measurement
  * runs (usertests runs its tests one at a time). A warm-up round without
  * delay first faults in every page of this program's own code, data and
@@ -28,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -152,6 +157,123 @@ static int self_faults(unsigned long *minflt, unsigned long *majflt)
 		return -1;
 	*minflt = v[6];
 	*majflt = v[8];
+	return 0;
+}
+
+/* ---- per-task fault accounting ---- */
+
+#define TOUCH_PAGES	16UL
+
+/* Write TOUCH_PAGES fresh anonymous pages: that many minor faults (at least). */
+static void *touch_anon(void *arg)
+{
+	char *p = mmap(NULL, TOUCH_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)arg;
+	if (p == MAP_FAILED)
+		return (void *)1;
+	for (unsigned long i = 0; i < TOUCH_PAGES; i++)
+		p[i * PAGE] = 1;
+	munmap(p, TOUCH_PAGES * PAGE);
+	return NULL;
+}
+
+/* Fields 1 (pid), 2 (comm), 11 (cminflt), 13 (cmajflt), 20 (num_threads) and the count. */
+struct stat_line {
+	int pid, nfields;
+	char comm[32];
+	unsigned long cminflt, cmajflt, num_threads;
+};
+
+static int parse_stat(struct stat_line *sl)
+{
+	char buf[1024], *p, *tok, *save;
+	int field = 2;
+
+	if (read_str("/proc/self/stat", buf, sizeof(buf)) || !(p = strrchr(buf, ')')) ||
+	    sscanf(buf, "%d (%31[^)])", &sl->pid, sl->comm) != 2)
+		return -1;
+	for (tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		field++;
+		if (field == 11)
+			sl->cminflt = strtoul(tok, NULL, 10);
+		else if (field == 13)
+			sl->cmajflt = strtoul(tok, NULL, 10);
+		else if (field == 20)
+			sl->num_threads = strtoul(tok, NULL, 10);
+	}
+	sl->nfields = field;
+	return 0;
+}
+
+static int check_stat_format(void)
+{
+	struct stat_line sl;
+
+	if (parse_stat(&sl))
+		return fail("/proc/self/stat does not read as \"pid (comm) ...\"");
+	if (sl.nfields != 52 || sl.pid != getpid() || strcmp(sl.comm, "policytests") ||
+	    sl.num_threads != 1)
+		return fail("/proc/self/stat: %d fields (Linux: 52), pid %d (getpid %d), comm '%s', "
+			    "%lu threads (expected 1)", sl.nfields, sl.pid, (int)getpid(), sl.comm,
+			    sl.num_threads);
+	return 0;
+}
+
+/* A thread that faulted and exited: its faults stay in the process's minflt. */
+static int check_thread_faults(void)
+{
+	struct fl_vmstat before, after;
+	unsigned long min0, maj0, min1, maj1;
+	pthread_t t;
+	void *res = (void *)1;
+
+	if (self_faults(&min0, &maj0) || fl_vmstat(&before) ||
+	    pthread_create(&t, NULL, touch_anon, NULL) || pthread_join(t, &res) || res ||
+	    fl_vmstat(&after) || self_faults(&min1, &maj1))
+		return fail("thread that touches %lu pages: setup failed", TOUCH_PAGES);
+	if (min1 - min0 < TOUCH_PAGES)
+		return fail("minflt +%lu after an exited thread wrote %lu new pages", min1 - min0,
+			    TOUCH_PAGES);
+	if ((min1 - min0) + (maj1 - maj0) != after.pgfault - before.pgfault)
+		return fail("process faults +%lu != system pgfault +%llu (nothing else runs)",
+			    (min1 - min0) + (maj1 - maj0),
+			    (unsigned long long)(after.pgfault - before.pgfault));
+	printf("  task: an exited thread's %lu faults stay in minflt/majflt\n",
+	       (min1 - min0) + (maj1 - maj0));
+	return 0;
+}
+
+/* A reaped child: its faults appear in cminflt/cmajflt, ours stay ours. */
+static int check_child_faults(void)
+{
+	struct fl_vmstat before, after;
+	struct stat_line s0, s1;
+	unsigned long min0, maj0, min1, maj1, own, child;
+	int status;
+	pid_t pid;
+
+	if (parse_stat(&s0) || self_faults(&min0, &maj0) || fl_vmstat(&before))
+		return fail("cannot read /proc/self/stat or fl_vmstat");
+	pid = fork();
+	if (pid == 0)
+		_exit(touch_anon(NULL) ? 1 : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail("child that touches %lu pages failed", TOUCH_PAGES);
+	if (fl_vmstat(&after) || self_faults(&min1, &maj1) || parse_stat(&s1))
+		return fail("cannot read /proc/self/stat or fl_vmstat");
+	own = (min1 - min0) + (maj1 - maj0);
+	child = (s1.cminflt - s0.cminflt) + (s1.cmajflt - s0.cmajflt);
+	if (s1.cminflt - s0.cminflt < TOUCH_PAGES)
+		return fail("cminflt +%lu after a reaped child wrote %lu new pages",
+			    s1.cminflt - s0.cminflt, TOUCH_PAGES);
+	if (own + child != after.pgfault - before.pgfault)
+		return fail("own faults +%lu + children's +%lu != system pgfault +%llu", own, child,
+			    (unsigned long long)(after.pgfault - before.pgfault));
+	printf("  task: a reaped child's %lu faults in cminflt/cmajflt, %lu of our own\n", child,
+	       own);
 	return 0;
 }
 
@@ -383,15 +505,16 @@ int main(void)
 		       DELAY_PATH);
 		return 1;
 	}
+	failed = check_stat_format() + check_thread_faults() + check_child_faults();
 	if (start_threads(tids))
 		return 1;
 	printf("policytests: %d threads fault %lu pages of %s, block delay %s us, a writer "
 	       "thread mmaps/munmaps\n", NTHREADS, NPAGES, FILE_PATH, DELAY_US);
-	failed = run_policies();
+	failed += run_policies();
 	stop_threads(tids);
 	if (write_str(POLICY_PATH, policy) || write_str(DELAY_PATH, delay))
 		failed += fail("cannot restore policy %s and delay %s", policy, delay);
-	printf("policytests: %d policies failed (writer: %lu mmap/munmap rounds)\n", failed,
+	printf("policytests: %d failed (writer: %lu mmap/munmap rounds)\n", failed,
 	       writer_rounds);
 	return failed;
 }
