@@ -66,6 +66,7 @@
 #include <mmap.h>
 #include <rmap.h>
 #include <vmstat.h>
+#include <task.h>
 #include <page_alloc.h>
 #include <printk.h>
 #include <string.h>
@@ -799,9 +800,13 @@ static void mm_account_fault(struct mm_struct *mm, unsigned int flags, vm_fault_
 	if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) {
 		count_vm_event(FAULT_MAJOR);
 		atomic_long_inc(&mm->maj_flt);
+		if (current->user)		/* the faulting thread (Linux: current->maj_flt) */
+			WRITE_ONCE(current->user->maj_flt, current->user->maj_flt + 1);
 	} else {
 		count_vm_event(FAULT_MINOR);
 		atomic_long_inc(&mm->min_flt);
+		if (current->user)
+			WRITE_ONCE(current->user->min_flt, current->user->min_flt + 1);
 	}
 }
 
