@@ -22,7 +22,7 @@
  * exactly; see the comment above filemap_fault and docs/page-cache.md.
  *
  * Lock order: mmap_lock (or the VMA lock) -> folio lock -> i_mmap_lock ->
- * page_table_lock -> i_pages_lock -> wait-queue locks.
+ * PTE lock (pte_lockptr) -> i_pages_lock -> wait-queue locks.
  */
 #include <pagemap.h>
 #include <fs.h>
