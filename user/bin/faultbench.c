@@ -1,7 +1,7 @@
 /*
  * faultbench - anonymous page-fault throughput (issue 5 benchmark).
  *   faultbench [ROUNDS]
- * For 1, 2 and 4 threads, each thread repeatedly mmaps 16 MiB, writes one byte per page
+ * For 1, 2 and 4 threads, each thread repeatedly mmaps 8 MiB, writes one byte per page
  * (one fault each) and munmaps it; the first pass is a discarded warm-up, then ROUNDS
  * (default 2) passes are timed; every configuration runs 3 times (interleaved) and the
  * median and the spread are printed. Each configuration runs alone, with one extra thread doing
@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REGION		(16UL << 20)
+#define REGION		(8UL << 20)
 #define PAGE		4096UL
 #define MAX_THREADS	4
 #define CHURN_HINT	0x10000000UL

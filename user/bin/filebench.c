@@ -35,7 +35,7 @@
 #define STRIDE		(256UL << 10)	/* latency probe: past the readahead window */
 #define LAT_PROBES	8UL		/* ... this many of them (each reads a readahead window) */
 #define NTHREADS	4
-#define POLICY_PAGES	256UL		/* 1 MiB mapped per policy round */
+#define POLICY_PAGES	128UL		/* 512 KiB mapped per policy round */
 
 static const char *const policies[] = { "mmap", "vma", "retry_vma", "uptodate", "hold" };
 #define NR_POLICIES	(sizeof(policies) / sizeof(policies[0]))
