@@ -13,7 +13,8 @@
  * process's own minflt/majflt (/proc/self/stat fields 10 and 12) must match
  * the system-wide fault_minor/fault_major deltas.
  *
- * First, the per-task fault accounting on its own: /proc/self/stat's
+ * First, the sysctls (values read back, junk refused) and the per-task fault
+ * accounting on its own: /proc/self/stat's
  * format, a thread's faults staying with the process after it exited, and a
  * reaped child's faults appearing in cminflt/cmajflt.
  *
@@ -166,6 +167,49 @@ static int self_faults(unsigned long *minflt, unsigned long *majflt)
 		return -1;
 	*minflt = v[6];
 	*majflt = v[8];
+	return 0;
+}
+
+/* ---- the sysctls themselves ---- */
+
+#define VDA_DELAY_PATH	"/proc/sys/dev/blk/vda/delay_us"
+
+static int expect_str(const char *path, const char *want)
+{
+	char got[32];
+
+	if (read_str(path, got, sizeof(got)))
+		return fail("cannot read %s: %s", path, strerror(errno));
+	if (strcmp(got, want))
+		return fail("%s reads '%s', expected '%s'", path, got, want);
+	return 0;
+}
+
+static int expect_einval(const char *path, const char *value)
+{
+	if (!write_str(path, value) || errno != EINVAL)
+		return fail("writing '%s' to %s: %s, expected EINVAL", value, path,
+			    strerror(errno));
+	return 0;
+}
+
+/* delay_us: the global file sets every device, a device's file only that one; junk is
+ * refused. drop_caches: only 1. Leaves every delay at 0. */
+static int check_sysctls(void)
+{
+	if (write_str(DELAY_PATH, "1500"))
+		return fail("cannot write %s: %s", DELAY_PATH, strerror(errno));
+	if (expect_str(DELAY_PATH, "1500") || expect_str(VDA_DELAY_PATH, "1500"))
+		return 1;
+	if (write_str(VDA_DELAY_PATH, "0") || expect_str(VDA_DELAY_PATH, "0") ||
+	    expect_str(DELAY_PATH, "1500"))
+		return fail("the per-device delay is not independent of the global one");
+	if (expect_einval(DELAY_PATH, "12x") || expect_einval(DELAY_PATH, "-1") ||
+	    expect_einval(DELAY_PATH, "99999999999999999999") || expect_einval(DROP_PATH, "2"))
+		return 1;
+	if (write_str(DELAY_PATH, "0") || expect_str(VDA_DELAY_PATH, "0"))
+		return fail("cannot set the delay back to 0");
+	printf("  sysctl: delay_us global and per device, junk refused, drop_caches only 1\n");
 	return 0;
 }
 
@@ -525,7 +569,8 @@ int main(void)
 		       DELAY_PATH);
 		return 1;
 	}
-	failed = check_stat_format() + check_thread_faults() + check_child_faults();
+	failed = check_sysctls() + check_stat_format() + check_thread_faults() +
+		 check_child_faults();
 	if (start_threads(tids))
 		return 1;
 	printf("policytests: %d threads fault %lu pages of %s, block delay %s us, a writer "
