@@ -13,7 +13,8 @@
  * process's own minflt/majflt (/proc/self/stat fields 10 and 12) must match
  * the system-wide fault_minor/fault_major deltas.
  *
- * First, the per-task fault accounting on its own: /proc/self/stat's
+ * First, the sysctls (values read back, junk refused) and the per-task fault
+ * accounting on its own: /proc/self/stat's
  * format, a thread's faults staying with the process after it exited, and a
  * reaped child's faults appearing in cminflt/cmajflt.
  *
@@ -142,14 +143,23 @@ static int read_str(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The snapshots of the per-task checks read into static buffers: a buffer on the
+ * stack could be the first touch of a stack page, and that fault (counted by the
+ * thread, between its own snapshot and the system's) would break the exact sums.
+ */
+static char stat_buf[1024];
+static struct fl_vmstat warm;
+
 /* Fields 10 (minflt) and 12 (majflt) of /proc/self/stat, Linux's format:
  * "pid (comm) state ppid ..." - comm may hold spaces, so count after ')'. */
 static int self_faults(unsigned long *minflt, unsigned long *majflt)
 {
-	char buf[1024], *p;
 	unsigned long v[10];
+	char *p;
 
-	if (read_str("/proc/self/stat", buf, sizeof(buf)) || !(p = strrchr(buf, ')')))
+	if (read_str("/proc/self/stat", stat_buf, sizeof(stat_buf)) ||
+	    !(p = strrchr(stat_buf, ')')))
 		return -1;
 	/* fields 3..12: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt */
 	if (sscanf(p + 1, " %*c %lu %lu %lu %lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3],
@@ -157,6 +167,49 @@ static int self_faults(unsigned long *minflt, unsigned long *majflt)
 		return -1;
 	*minflt = v[6];
 	*majflt = v[8];
+	return 0;
+}
+
+/* ---- the sysctls themselves ---- */
+
+#define VDA_DELAY_PATH	"/proc/sys/dev/blk/vda/delay_us"
+
+static int expect_str(const char *path, const char *want)
+{
+	char got[32];
+
+	if (read_str(path, got, sizeof(got)))
+		return fail("cannot read %s: %s", path, strerror(errno));
+	if (strcmp(got, want))
+		return fail("%s reads '%s', expected '%s'", path, got, want);
+	return 0;
+}
+
+static int expect_einval(const char *path, const char *value)
+{
+	if (!write_str(path, value) || errno != EINVAL)
+		return fail("writing '%s' to %s: %s, expected EINVAL", value, path,
+			    strerror(errno));
+	return 0;
+}
+
+/* delay_us: the global file sets every device, a device's file only that one; junk is
+ * refused. drop_caches: only 1. Leaves every delay at 0. */
+static int check_sysctls(void)
+{
+	if (write_str(DELAY_PATH, "1500"))
+		return fail("cannot write %s: %s", DELAY_PATH, strerror(errno));
+	if (expect_str(DELAY_PATH, "1500") || expect_str(VDA_DELAY_PATH, "1500"))
+		return 1;
+	if (write_str(VDA_DELAY_PATH, "0") || expect_str(VDA_DELAY_PATH, "0") ||
+	    expect_str(DELAY_PATH, "1500"))
+		return fail("the per-device delay is not independent of the global one");
+	if (expect_einval(DELAY_PATH, "12x") || expect_einval(DELAY_PATH, "-1") ||
+	    expect_einval(DELAY_PATH, "99999999999999999999") || expect_einval(DROP_PATH, "2"))
+		return 1;
+	if (write_str(DELAY_PATH, "0") || expect_str(VDA_DELAY_PATH, "0"))
+		return fail("cannot set the delay back to 0");
+	printf("  sysctl: delay_us global and per device, junk refused, drop_caches only 1\n");
 	return 0;
 }
 
@@ -188,11 +241,11 @@ struct stat_line {
 
 static int parse_stat(struct stat_line *sl)
 {
-	char buf[1024], *p, *tok, *save;
+	char *p, *tok, *save;
 	int field = 2;
 
-	if (read_str("/proc/self/stat", buf, sizeof(buf)) || !(p = strrchr(buf, ')')) ||
-	    sscanf(buf, "%d (%31[^)])", &sl->pid, sl->comm) != 2)
+	if (read_str("/proc/self/stat", stat_buf, sizeof(stat_buf)) ||
+	    !(p = strrchr(stat_buf, ')')) || sscanf(stat_buf, "%d (%31[^)])", &sl->pid, sl->comm) != 2)
 		return -1;
 	for (tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		field++;
@@ -210,7 +263,10 @@ static int parse_stat(struct stat_line *sl)
 static int check_stat_format(void)
 {
 	struct stat_line sl;
+	unsigned long a, b;
 
+	if (self_faults(&a, &b) || fl_vmstat(&warm))	/* touch what the snapshots use */
+		return fail("cannot read /proc/self/stat or fl_vmstat");
 	if (parse_stat(&sl))
 		return fail("/proc/self/stat does not read as \"pid (comm) ...\"");
 	if (sl.nfields != 52 || sl.pid != getpid() || strcmp(sl.comm, "policytests") ||
@@ -221,10 +277,17 @@ static int check_stat_format(void)
 	return 0;
 }
 
+/* Every completed fault, user mode or in a uaccess (a thread's min_flt/maj_flt count
+ * both, as Linux's do: e.g. the kernel writing a new thread's set_child_tid). */
+static unsigned long long all_faults(const struct fl_vmstat *v)
+{
+	return v->pgfault + v->pgfault_kernel;
+}
+
 /* A thread that faulted and exited: its faults stay in the process's minflt. */
 static int check_thread_faults(void)
 {
-	struct fl_vmstat before, after;
+	static struct fl_vmstat before, after;	/* static: see stat_buf */
 	unsigned long min0, maj0, min1, maj1;
 	pthread_t t;
 	void *res = (void *)1;
@@ -239,10 +302,10 @@ static int check_thread_faults(void)
 	if (min1 - min0 < TOUCH_PAGES)
 		return fail("minflt +%lu after an exited thread wrote %lu new pages", min1 - min0,
 			    TOUCH_PAGES);
-	if ((min1 - min0) + (maj1 - maj0) != after.pgfault - before.pgfault)
-		return fail("process faults +%lu != system pgfault +%llu (nothing else runs)",
-			    (min1 - min0) + (maj1 - maj0),
-			    (unsigned long long)(after.pgfault - before.pgfault));
+	if ((min1 - min0) + (maj1 - maj0) != all_faults(&after) - all_faults(&before))
+		return fail("process faults +%lu != system pgfault + pgfault_kernel +%llu (nothing "
+			    "else runs)", (min1 - min0) + (maj1 - maj0),
+			    (unsigned long long)(all_faults(&after) - all_faults(&before)));
 	printf("  task: an exited thread's %lu faults stay in minflt/majflt\n",
 	       (min1 - min0) + (maj1 - maj0));
 	return 0;
@@ -251,7 +314,7 @@ static int check_thread_faults(void)
 /* A reaped child: its faults appear in cminflt/cmajflt, ours stay ours. */
 static int check_child_faults(void)
 {
-	struct fl_vmstat before, after;
+	static struct fl_vmstat before, after;	/* static: see stat_buf */
 	struct stat_line s0, s1;
 	unsigned long min0, maj0, min1, maj1, own, child;
 	int status;
@@ -272,9 +335,10 @@ static int check_child_faults(void)
 	if (s1.cminflt - s0.cminflt < TOUCH_PAGES)
 		return fail("cminflt +%lu after a reaped child wrote %lu new pages",
 			    s1.cminflt - s0.cminflt, TOUCH_PAGES);
-	if (own + child != after.pgfault - before.pgfault)
-		return fail("own faults +%lu + children's +%lu != system pgfault +%llu", own, child,
-			    (unsigned long long)(after.pgfault - before.pgfault));
+	if (own + child != all_faults(&after) - all_faults(&before))
+		return fail("own faults +%lu + children's +%lu != system pgfault + pgfault_kernel "
+			    "+%llu", own, child,
+			    (unsigned long long)(all_faults(&after) - all_faults(&before)));
 	printf("  task: a reaped child's %lu faults in cminflt/cmajflt, %lu of our own\n", child,
 	       own);
 	return 0;
@@ -508,7 +572,8 @@ int main(void)
 		       DELAY_PATH);
 		return 1;
 	}
-	failed = check_stat_format() + check_thread_faults() + check_child_faults();
+	failed = check_sysctls() + check_stat_format() + check_thread_faults() +
+		 check_child_faults();
 	if (start_threads(tids))
 		return 1;
 	printf("policytests: %d threads fault %lu pages of %s, block delay %s us, a writer "

@@ -91,7 +91,7 @@ static int parse_delay_us(const char *buf, unsigned int *us)
 	const char *end;
 	unsigned long v;
 
-	if (*buf < '0' || *buf > '9')
+	if (*buf < '0' || *buf > '9' || strlen(buf) > 10)	/* 10 digits: no wrap-around */
 		return -EINVAL;
 	v = strtoul(buf, &end, 10);
 	if (*end || v > 0xffffffffUL)
