@@ -3,7 +3,7 @@
 #   make run  [ARCH=...] [CPUS=4] [MEM=128M] [CMDLINE="..."]   boot it in QEMU
 #   make test [ARCH=...]      all architectures unless ARCH is given on the command line
 #   make gdb  [ARCH=...]      QEMU halted + gdb-multiarch with the project's commands
-#   make bench [ARCH=...]     print boot-time and size numbers
+#   make bench [ARCH=...]     print the benchmarks (tools/bench.sh; BENCH_FAULTS=0, BENCH_FILES=0, BENCH_BOOT=0 skip parts)
 #   make deps                 install missing Debian packages (root) or print the command
 #   make clean
 ARCH ?= x86_64
@@ -95,7 +95,7 @@ gdb-check: $(KERNEL_IMAGE)
 	tools/gdb/check.sh $(ARCH)
 
 bench: deps
-	@for a in $(TEST_ARCHS); do $(MAKE) --no-print-directory -s ARCH=$$a DEBUG=0 all && \
+	@for a in $(TEST_ARCHS); do $(MAKE) --no-print-directory -s ARCH=$$a DEBUG=0 all disk && \
 		tools/bench.sh $$a || exit 1; done
 
 clean:

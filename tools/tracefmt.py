@@ -15,6 +15,12 @@ HEADER = re.compile(r'^# faultline-trace (\d+) cpus=(\d+) lost=(\d+)')
 # Lock modes (TRACE_LOCK_READ/WRITE) and fault-retry reasons (TRACE_RETRY_*), as in <trace.h>.
 LOCK_MODES = {0: 'read', 1: 'write'}
 RETRY_REASONS = {1: 'handler', 2: 'vma_lock'}
+# I/O ops (enum req_op in <blkdev.h>) of io_submit's a1 >> 32.
+IO_OPS = {0: 'read', 1: 'write', 2: 'flush'}
+
+
+def signed64(v):
+    return v - (1 << 64) if v >= 1 << 63 else v
 
 
 class Event:
@@ -60,6 +66,10 @@ def describe(e):
                    f'vm_fault=0x{e.a1 >> 8:x}'
         return f'0x{e.a0:x} ' + ('flags' if e.name == 'fault_begin' else 'vm_fault') + \
                f'=0x{e.a1:x}'
+    if e.name == 'io_submit':
+        return f'sector={e.a0} {IO_OPS.get(e.a1 >> 32, e.a1 >> 32)} {e.a1 & 0xffffffff} B'
+    if e.name == 'io_complete':
+        return f'sector={e.a0} status={signed64(e.a1)}'
     if 'lock' in e.name:
         return f'{LOCK_MODES.get(e.a1, e.a1)} 0x{e.a0:x}'
     return f'0x{e.a0:x} 0x{e.a1:x}'

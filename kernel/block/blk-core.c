@@ -8,6 +8,10 @@
  * has not yet passed since submission, the bio goes on the device's delayed
  * list and the delay timer (tick granularity) completes it later, also in
  * interrupt context. See docs/block.md.
+ *
+ * Trace events: io_submit (sector, op << 32 | bytes) when submit_bio takes a
+ * request, io_complete (sector, status) just before its end_io runs, so the
+ * time between them includes the artificial delay.
  */
 #include <blkdev.h>
 #include <boot.h>
@@ -16,6 +20,7 @@
 #include <printk.h>
 #include <string.h>
 #include <mm.h>
+#include <trace.h>
 
 #define BLK_MAX_DELAY_US	10000000u
 
@@ -113,6 +118,7 @@ void submit_bio(struct bio *bio)
 	bio->status = 0;
 	bio->start_ns = arch_time_ns();
 	INIT_LIST_HEAD(&bio->queuelist);
+	trace_event(TRACE_IO_SUBMIT, bio->sector, (uint64_t)bio->op << 32 | bio->len);
 	__atomic_add_fetch(&b->nr_submitted, 1, __ATOMIC_RELAXED);
 	if (!bio_is_valid(bio)) {
 		report_bad_bio(bio);
@@ -135,6 +141,7 @@ static void account_completion(struct bio *bio)
 	else if (bio->op == REQ_OP_WRITE)
 		__atomic_add_fetch(&b->bytes_written, bio->len, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&b->nr_completed, 1, __ATOMIC_RELAXED);
+	trace_event(TRACE_IO_COMPLETE, bio->sector, (uint64_t)(int64_t)bio->status);
 }
 
 static uint64_t bio_deadline_ns(const struct bio *bio)

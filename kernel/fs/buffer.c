@@ -78,6 +78,36 @@ static void shrink_locked(struct bcache *c, struct list_head *out)
 	}
 }
 
+/*
+ * drop_caches: free every clean buffer nobody holds (Linux keeps buffers in
+ * the block device's page cache, which drop_caches invalidates the same
+ * way). Buffers in use or dirty stay. Returns the number freed. Sleeps: no.
+ */
+unsigned long buffer_cache_invalidate(struct super_block *sb)
+{
+	struct bcache *c = sb_bcache(sb);
+	struct buffer_head *bh, *n;
+	unsigned long freed = 0;
+	LIST_HEAD(victims);
+
+	if (!c)
+		return 0;
+	spin_lock(&c->lock);
+	list_for_each_entry_safe(bh, n, &c->lru, b_lru) {
+		if (bh->b_count || (READ_ONCE(bh->b_state) & BH_Dirty))
+			continue;
+		list_del(&bh->b_lru);
+		list_add_tail(&bh->b_lru, &victims);
+		c->nr--;
+	}
+	spin_unlock(&c->lock);
+	list_for_each_entry_safe(bh, n, &victims, b_lru) {
+		free_buffer(bh);
+		freed++;
+	}
+	return freed;
+}
+
 static struct buffer_head *find_get_buffer(struct bcache *c, uint64_t block)
 {
 	struct buffer_head *bh;

@@ -220,6 +220,17 @@ void sync_filesystems(bool wait)
 	mutex_unlock(&mount_mutex);
 }
 
+/* Call f for each super block in turn (Linux's iterate_supers). Sleeps: f may. */
+void iterate_supers(void (*f)(struct super_block *sb, void *arg), void *arg)
+{
+	struct super_block *sb;
+
+	mutex_lock(&mount_mutex);
+	list_for_each_entry(sb, &super_blocks, s_list)
+		f(sb, arg);
+	mutex_unlock(&mount_mutex);
+}
+
 long sys_sync(void)
 {
 	sync_all_mappings();		/* dirty folios to their file systems first */

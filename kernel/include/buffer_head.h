@@ -56,6 +56,8 @@ struct buffer_head *sb_getblk(struct super_block *sb, uint64_t block);
 void brelse(struct buffer_head *bh);
 void mark_buffer_dirty(struct buffer_head *bh);
 int sync_dirty_buffer(struct buffer_head *bh);	/* write it now if dirty; 0 or -EIO */
+/* drop_caches: free the clean buffers nobody holds; the number freed. Sleeps: no. */
+unsigned long buffer_cache_invalidate(struct super_block *sb);
 /* Write every dirty buffer of sb, then flush the device's write cache. */
 int sync_blockdev(struct super_block *sb);
 

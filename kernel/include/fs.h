@@ -270,6 +270,12 @@ void register_filesystem(struct file_system_type *type);
 int do_mount(const char *dev_name, const char *path, const char *type, unsigned int flags);
 /* Write every dirty inode and block of every file system. */
 void sync_filesystems(bool wait);
+/* Call f for every mounted super block, mounts held still (mount_mutex). */
+void iterate_supers(void (*f)(struct super_block *sb, void *arg), void *arg);
+/* /proc/sys/vm/drop_caches "1" (kernel/fs/drop_caches.c): evict every clean,
+ * unmapped, unused page-cache folio and buffer. The numbers evicted. Sleeps: yes. */
+struct drop_caches_result { unsigned long folios, buffers; };
+void drop_pagecache(struct drop_caches_result *out);
 /* Power-off: sync and unmount every file system (the root last). */
 void vfs_shutdown(void);
 

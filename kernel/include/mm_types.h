@@ -6,9 +6,10 @@
  * read both side by side; docs/address-space.md draws the picture.
  *
  *   mm_struct --- mmap_lock (rw_semaphore): the VMA set and VMA fields
- *      |      --- page_table_lock (mutex): every PTE of the user half,
- *      |          page->mapcount/anon_vma/index of mapped pages, vma->anon_vma
+ *      |      --- page_table_lock (mutex): linking new page tables, vma->anon_vma
  *      |--- pgd: root table (user half ours, kernel half from arch_pgd_init_user)
+ *      |         each PTE table's struct page holds its PTE lock (ptl): its 512 PTEs,
+ *      |         page->mapcount/anon_vma/index of the pages they map (memory.c)
  *      `--- mm_mt: VMAs sorted by address (kernel/mm/vma.c)
  *             `--- vm_area_struct [vm_start, vm_end) flags, file/pgoff, anon_vma
  *                                      `--- anon_vma (shared across fork): list of VMAs
@@ -16,9 +17,10 @@
  *
  * Lock order (outermost first):
  *   mmap_lock -> page_table_lock -> anon_vma.lock -> zone_lock / slab locks
- * page_table_lock is a sleeping mutex, not Linux's spinlock: our spinlocks
- * disable IRQs, and a TLB shootdown must run with IRQs on, while a PTE
- * change has to be flushed before the lock is dropped (see memory.c).
+ *   mmap_lock -> PTE lock -> anon_vma.lock -> zone_lock / slab locks
+ * page_table_lock is a sleeping mutex; PTE locks are spinlocks taken with
+ * spin_lock_keep_irqs(): a TLB shootdown runs under them with IRQs on (see
+ * memory.c). The two are never nested.
  */
 #ifndef FAULTLINE_MM_TYPES_H
 #define FAULTLINE_MM_TYPES_H
@@ -168,7 +170,7 @@ struct vma_set {
  * threads borrow the last one as active_mm (mm_count) - "lazy TLB".
  *
  * Locking legend:
- *   [M] mmap_lock (write to change)   [P] page_table_lock
+ *   [M] mmap_lock (write to change)   [P] page_table_lock (linking page tables)
  *   [I] set in mm_alloc/dup_mm         [a] atomic
  */
 struct mm_struct {
@@ -209,7 +211,7 @@ struct vm_fault {
 	pte_t orig_pte;			/* its value when sampled */
 	struct page *cow_page;		/* do_cow_fault: the private copy */
 	struct page *page;		/* ->fault: the page found (a reference held) */
-	struct mutex *ptl;		/* the page-table lock to take around the PTE */
+	spinlock_t *ptl;		/* the PTE table's lock (pte_lockptr) to take around the PTE */
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include <pgtable.h>
 #include <mm.h>
 #include <mmap_lock.h>
+#include <page_alloc.h>
 
 /* Nothing is ever mapped below this (catches NULL + offset bugs). */
 #define MMAP_MIN_ADDR		(4UL * MiB)
@@ -172,6 +173,28 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 void free_pgtables(struct mm_struct *mm);
 /* Look a user address up: true and the physical address / generic prot if mapped. */
 bool follow_pte(struct mm_struct *mm, unsigned long addr, phys_addr_t *pa, unsigned int *prot);
+
+/*
+ * Split page-table locks (Linux's names). Each PTE table (a level-0 table page) has its
+ * own spinlock, struct page's ptl, taken with spin_lock_keep_irqs(): it guards the 512
+ * PTEs of that table, and a TLB shootdown may run under it. mm->page_table_lock only
+ * guards linking new tables (and vma->anon_vma).
+ */
+static inline spinlock_t *pte_lockptr(struct mm_struct *mm, pte_t *ptep)
+{
+	(void)mm;
+	return &virt_to_page((void *)ALIGN_DOWN((uintptr_t)ptep, PAGE_SIZE))->ptl;
+}
+/* The PTE of addr, its table's lock taken and in *ptlp; NULL (nothing taken) if there
+ * is no PTE table for addr. Locks: a fault lock or mmap_lock (tables stay). */
+pte_t *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr, spinlock_t **ptlp);
+/* Debug builds: panic unless this CPU holds the PTE lock of addr's table. */
+void pte_assert_locked(struct mm_struct *mm, unsigned long addr);
+static inline void pte_unmap_unlock(pte_t *ptep, spinlock_t *ptl)
+{
+	(void)ptep;
+	spin_unlock(ptl);
+}
 
 /* The shared zero page: every read fault on untouched anonymous memory maps it. */
 extern const uint8_t empty_zero_page[PAGE_SIZE];

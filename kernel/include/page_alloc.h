@@ -20,6 +20,7 @@
 
 #include <mm.h>
 #include <list.h>
+#include <spinlock.h>
 
 struct boot_info;
 struct kmem_cache;
@@ -51,7 +52,7 @@ struct kmem_cache;
  *   [S] the slab cache's lock (slab.c)
  *   [a] atomic accesses only
  *   [I] set at boot, read-only afterwards
- *   [P] the page-table lock of an mm mapping the page (user pages, kernel/mm/rmap.c)
+ *   [P] the PTE lock (pte_lockptr) of a table mapping the page (user pages, kernel/mm/rmap.c)
  */
 struct anon_vma;
 struct address_space;
@@ -63,9 +64,17 @@ struct page {
 	uint16_t slab_inuse;		/* [S] objects handed out from this slab */
 	int refcount;			/* [a] 0 while free; alloc_pages() sets 1 */
 	struct list_head list;		/* [Z] free_area list while free, [S] slab list while a slab */
-	struct kmem_cache *slab_cache;	/* [S] cache owning this slab page (all pages of the slab) */
-	void *freelist;			/* [S] first free object of the slab (head page only) */
-	struct page *slab_head;		/* [S] first page of the slab (set on every page of it) */
+	union {
+		struct {			/* slab pages */
+			struct kmem_cache *slab_cache;	/* [S] cache owning this slab page (all
+							 *     pages of the slab) */
+			void *freelist;		/* [S] first free object of the slab (head page only) */
+			struct page *slab_head;	/* [S] first page of the slab (every page of it) */
+		};
+		spinlock_t ptl;			/* page-table pages: the split page-table lock of
+						 * the entries in this table (Linux's ptdesc->ptl;
+						 * pte_lockptr, kernel/mm/memory.c) */
+	};
 	/* User pages (kernel/mm/rmap.c): alloc_pages() clears these. */
 	int mapcount;			/* [a] user PTEs mapping the page; must be 0 when freed */
 	struct anon_vma *anon_vma;	/* [P] anonymous pages: the reverse-map root; NULL otherwise */

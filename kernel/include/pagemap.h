@@ -257,6 +257,12 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart);
 /* i_size changes to newsize: unmap and drop the folios past it, zero the tail of
  * the last one. The fs updates its blocks. Sleeps: yes. */
 void truncate_pagecache(struct inode *inode, loff_t newsize);
+/* Drop the clean, unmapped, unused folios of [start, end] (indices) that can be
+ * locked without waiting; dirty, writeback, mapped, locked or otherwise
+ * referenced ones stay. Returns the number dropped. Sleeps: no (drop_caches). */
+unsigned long invalidate_mapping_pages(struct address_space *mapping, pgoff_t start, pgoff_t end);
+/* The eviction of one folio: locked by the caller, who holds one reference. */
+bool filemap_evict_folio(struct address_space *mapping, struct folio *folio);
 /* Inode going away: drop everything and leave the flusher's list. */
 void truncate_inode_pages_final(struct address_space *mapping);
 /* Leave the flusher's list and wait until no writeback thread uses mapping. */

@@ -60,6 +60,13 @@ void __spin_lock_init(spinlock_t *lock, const char *name,
 } while (0)
 
 void spin_lock(spinlock_t *lock);		/* IRQs and preemption off until unlock */
+/*
+ * Preemption off, IRQs left as they are (Linux's plain spin_lock). For locks never
+ * taken in interrupt context whose holder must be able to wait for other CPUs - the
+ * page-table (PTE) locks: a TLB shootdown under one needs IRQs on, here and on a CPU
+ * spinning for the same lock. Released with spin_unlock(). Panics in IRQ context.
+ */
+void spin_lock_keep_irqs(spinlock_t *lock);
 /* Nest a second lock of the same class; subclass (1..3) must follow a fixed order. */
 void spin_lock_nested(spinlock_t *lock, unsigned int subclass);
 bool spin_trylock(spinlock_t *lock);

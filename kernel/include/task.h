@@ -78,6 +78,8 @@ struct process {
 					 * (fs's: dcache_lock, current_cwd()) */
 	struct wait_queue_head wait_chldexit;	/* parent side: a child changed state */
 	uint64_t dead_runtime;			/* [G] CPU ns of threads that exited */
+	unsigned long dead_min_flt, dead_maj_flt;	/* [G] faults of threads that exited */
+	unsigned long cmin_flt, cmaj_flt;	/* [T] faults of reaped children (and theirs) */
 
 	spinlock_t lock;
 	char comm[TASK_COMM_LEN];		/* [P] basename of the executable */
@@ -96,6 +98,9 @@ struct thread_user {
 	struct sigpending pending;		/* [G] signals for this thread only */
 	uint32_t *clear_child_tid;		/* [S] CLONE_CHILD_CLEARTID: zeroed + woken at exit */
 	uint32_t *set_child_tid;		/* [S] CLONE_CHILD_SETTID: written when it starts */
+	/* [S] page faults this thread completed (Linux's task min_flt/maj_flt: major if
+	 * VM_FAULT_MAJOR or FAULT_FLAG_TRIED); written by the thread, read racily */
+	unsigned long min_flt, maj_flt;
 };
 
 extern spinlock_t tasklist_lock;
@@ -123,6 +128,19 @@ void proc_get(struct process *p);
 void proc_put(struct process *p);
 void proc_set_comm(struct process *p, const char *path);
 uint64_t process_cputime_ns(struct process *p);
+/* Minor/major faults of p's threads, live and exited (Linux's task_struct + signal_struct
+ * sums behind /proc/<pid>/stat). Locks: takes p->sighand->siglock. */
+void process_fault_counts(struct process *p, unsigned long *min_flt, unsigned long *maj_flt);
+
+/* What /proc/<pid>/stat shows (kernel/fs/proc/array.c). */
+struct proc_stat {
+	struct fl_procinfo info;
+	unsigned long min_flt, maj_flt, cmin_flt, cmaj_flt;
+	uint64_t cputime_ns;
+	int exit_signal;
+};
+/* Fill st for pid: 0, or -ESRCH (no such process or already reaped). */
+int fill_proc_stat(pid_t pid, struct proc_stat *st);
 int fill_proclist(struct fl_procinfo *out, int n);	/* into a kernel buffer */
 
 /* ---- threads (kernel/task/fork.c, exit.c) --------------------------------------- */

@@ -22,7 +22,7 @@
  * exactly; see the comment above filemap_fault and docs/page-cache.md.
  *
  * Lock order: mmap_lock (or the VMA lock) -> folio lock -> i_mmap_lock ->
- * page_table_lock -> i_pages_lock -> wait-queue locks.
+ * PTE lock (pte_lockptr) -> i_pages_lock -> wait-queue locks.
  */
 #include <pagemap.h>
 #include <fs.h>
@@ -357,6 +357,36 @@ void filemap_remove_folio(struct folio *folio)
 	__atomic_store_n(&folio->page.mapping, NULL, __ATOMIC_RELEASE);
 	spin_unlock(&mapping->i_pages_lock);
 	folio_put(folio);				/* the cache's reference */
+}
+
+/*
+ * Take a clean, unmapped, otherwise unused folio out of the cache (Linux's
+ * mapping_evict_folio + remove_mapping). Locks: folio locked by the caller,
+ * who also holds one reference. The reference count is checked under
+ * i_pages_lock, which every lookup takes to get its reference, so nobody can
+ * find the folio between the check and the removal; whoever holds a
+ * reference already (a read(2) copying, a fault about to map, I/O) keeps it.
+ */
+bool filemap_evict_folio(struct address_space *mapping, struct folio *folio)
+{
+	bool evict;
+
+	if (!folio_test_locked(folio))
+		panic("filemap_evict_folio: the folio must be locked");
+	if (folio_mapping(folio) != mapping || folio_test_dirty(folio) ||
+	    folio_test_writeback(folio) || page_mapcount(folio_page(folio)))
+		return false;
+	spin_lock(&mapping->i_pages_lock);
+	evict = folio_ref_count(folio) == 2 && !folio_test_dirty(folio);	/* cache + caller */
+	if (evict) {
+		pc_delete(mapping, folio_index(folio));
+		mapping->nrpages--;
+		__atomic_store_n(&folio->page.mapping, NULL, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&mapping->i_pages_lock);
+	if (evict)
+		folio_put(folio);			/* the cache's reference */
+	return evict;
 }
 
 unsigned int filemap_get_folios(struct address_space *mapping, pgoff_t start, pgoff_t *next,

@@ -14,12 +14,20 @@
  *   1. sample the PTE (vmf->orig_pte) without the page-table lock,
  *   2. do the slow work unlocked (allocate, zero or copy a page, ask the
  *      file for its page),
- *   3. take mm->page_table_lock and install the result only if the PTE
- *      still equals the sample; otherwise another thread won - drop our
- *      page and return 0, the access simply runs again.
+ *   3. take the PTE table's own lock (vmf->ptl = pte_lockptr) and install
+ *      the result only if the PTE still equals the sample; otherwise
+ *      another thread won - drop our page and return 0, the access simply
+ *      runs again.
  *
- * Page tables themselves are only freed by mmput() when nobody can fault
- * any more, so a pte_t pointer stays valid while the fault lock is held.
+ * Split page-table locks (Linux's): every PTE table page has its own
+ * spinlock in its struct page (ptl), so faults on different 2 MiB ranges
+ * never share a lock, and munmap of one region does not stop faults in
+ * another. mm->page_table_lock (a mutex) is left for the rare changes of
+ * the tree above the PTEs: linking a new table (pte_alloc), and
+ * vma->anon_vma. The fault path walks the tree without any lock: tables
+ * are only ever added while the mm lives (acquire loads in pt_walk see
+ * them zeroed) and freed by free_pgtables() when nobody can fault any
+ * more, so a pte_t pointer stays valid while the fault lock is held.
  *
  * Under the VMA lock only, anything that looks beyond this VMA needs
  * mmap_lock: giving the VMA its anon_vma (merge_range compares anon_vmas
@@ -42,9 +50,13 @@
  * "mark everything read-only and share" correct.
  *
  * TLB: a PTE that loses permissions (or its page) is flushed on every CPU
- * that has the mm loaded before the page-table lock is dropped and before
- * the old page is freed. That is why the page-table lock is a mutex: a
- * shootdown needs IRQs on, and our spinlocks turn them off.
+ * that has the mm loaded (mm->cpu_mask) before its PTE lock is dropped and
+ * before the old page is freed. A shootdown needs IRQs on - here, and on a
+ * CPU spinning for the same lock - so PTE locks are taken with
+ * spin_lock_keep_irqs() (preemption off, IRQs on: Linux's spin_lock).
+ * munmap (zap_page_range) sends no shootdown at all when it cleared no
+ * present PTE, and its last batch is flushed after the PTE locks are
+ * dropped (Linux's mmu_gather: tlb_finish_mmu).
  *
  * PROT_NONE: a page that was present when its VMA became PROT_NONE keeps
  * its PTE, but as a kernel-only mapping (no PTE_USER), so user accesses
@@ -54,6 +66,7 @@
 #include <mmap.h>
 #include <rmap.h>
 #include <vmstat.h>
+#include <task.h>
 #include <page_alloc.h>
 #include <printk.h>
 #include <string.h>
@@ -62,7 +75,8 @@
 
 const uint8_t empty_zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
-#define ZAP_BATCH	32	/* pages freed per TLB flush when unmapping */
+#define ZAP_LOCAL	32	/* unmapped pages gathered on the stack per TLB flush */
+#define ZAP_BIG_ORDER	3	/* then 32 KiB of pointers: 4096 pages per flush */
 
 static bool pte_none(pte_t pte)
 {
@@ -106,19 +120,93 @@ bool follow_pte(struct mm_struct *mm, unsigned long addr, phys_addr_t *pa, unsig
 	return pt_lookup(mm->pgd_pa, addr, pa, prot, &level) && level == 0;
 }
 
+/* ---- split page-table locks ------------------------------------------------- */
+
+pte_t *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr, spinlock_t **ptlp)
+{
+	int level;
+	pte_t *ptep = pt_walk(mm->pgd_pa, addr, 0, false, &level);
+
+	if (level != 0)
+		return NULL;
+	*ptlp = pte_lockptr(mm, ptep);
+	spin_lock_keep_irqs(*ptlp);
+	return ptep;
+}
+
+/*
+ * The PTE slot of addr, allocating the missing tables (Linux's pte_alloc_map).
+ * Lockless when the PTE table exists; linking new tables takes
+ * mm->page_table_lock. NULL if out of memory. Locks: a fault lock. Sleeps: yes.
+ */
+static pte_t *pte_alloc_map(struct mm_struct *mm, unsigned long addr)
+{
+	int level;
+	pte_t *ptep = pt_walk(mm->pgd_pa, addr, 0, false, &level);
+
+	if (level == 0)
+		return ptep;
+	mutex_lock(&mm->page_table_lock);
+	ptep = pt_walk(mm->pgd_pa, addr, 0, true, &level);
+	mutex_unlock(&mm->page_table_lock);
+	return ptep;
+}
+
+void pte_assert_locked(struct mm_struct *mm, unsigned long addr)
+{
+#ifdef CONFIG_DEBUG
+	int level;
+	pte_t *ptep = pt_walk(mm->pgd_pa, addr, 0, false, &level);
+
+	if (level != 0 || !spin_is_locked_by_me(pte_lockptr(mm, ptep)))
+		panic("PTE of 0x%lx changed without its page-table lock (pte_lockptr)", addr);
+#else
+	(void)mm;
+	(void)addr;
+#endif
+}
+
 /* ---- walking present PTEs ------------------------------------------------ */
 
 typedef int (*pte_fn)(pte_t *ptep, unsigned long addr, void *arg);
+/* Called once per PTE table, its lock still held, for the part [start, end) walked. */
+typedef void (*table_fn)(unsigned long start, unsigned long end, void *arg);
+
+/* First address after addr's PTE table, capped at end (no overflow at the top). */
+static unsigned long pte_table_end(unsigned long addr, unsigned long end)
+{
+	unsigned long next = ALIGN_DOWN(addr, PT_LEVEL_SIZE(1)) + PT_LEVEL_SIZE(1);
+
+	return next - 1 < end - 1 ? next : end;
+}
+
+/* fn for the present PTEs of one table, under its lock; then done (may be NULL). */
+static int walk_one_table(struct mm_struct *mm, pte_t *ptep, unsigned long addr,
+			  unsigned long end, pte_fn fn, table_fn done, void *arg)
+{
+	spinlock_t *ptl = pte_lockptr(mm, ptep);
+	unsigned long start = addr;
+	int ret = 0;
+
+	spin_lock_keep_irqs(ptl);
+	for (; addr < end && !ret; addr += PAGE_SIZE, ptep++)
+		if (pte_present(ptep_get(ptep)))
+			ret = fn(ptep, addr, arg);
+	if (done)
+		done(start, end, arg);
+	spin_unlock(ptl);
+	return ret;
+}
 
 /*
- * Call fn for every present PTE in [start, end), skipping missing tables
- * a whole table at a time. Stops at fn's first non-zero return and returns it.
- * Locks: the caller holds what protects the tree (mm->page_table_lock).
+ * Call fn for every present PTE in [start, end), one PTE table at a time under
+ * that table's lock, skipping missing tables whole. Stops at fn's first non-zero
+ * return and returns it. Locks: mmap_lock (or a dead mm): the tables stay.
  */
 static int walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
-			     pte_fn fn, void *arg)
+			     pte_fn fn, table_fn done, void *arg)
 {
-	unsigned long addr = start;
+	unsigned long addr = start, next;
 	int level, ret;
 
 	while (addr < end) {
@@ -126,26 +214,35 @@ static int walk_present_ptes(struct mm_struct *mm, unsigned long start, unsigned
 
 		if (level != 0) {		/* no table here: skip what it would cover */
 			addr = ALIGN_DOWN(addr, PT_LEVEL_SIZE(level)) + PT_LEVEL_SIZE(level);
+			if (!addr)
+				break;		/* wrapped past the top */
 			continue;
 		}
-		if (pte_present(ptep_get(ptep))) {
-			ret = fn(ptep, addr, arg);
-			if (ret)
-				return ret;
-		}
-		addr += PAGE_SIZE;
+		next = pte_table_end(addr, end);
+		ret = walk_one_table(mm, ptep, addr, next, fn, done, arg);
+		if (ret)
+			return ret;
+		addr = next;
 	}
 	return 0;
 }
 
 /* ---- unmapping ------------------------------------------------------------------ */
 
+/*
+ * Pages unmapped but not yet flushed from the TLBs (Linux's mmu_gather). It starts
+ * with a small array on the stack; when that fills, it moves to one allocated array
+ * of order ZAP_BIG_ORDER (Linux's tlb_next_batch), so unmapping a 16 MiB region
+ * costs one shootdown instead of one per ZAP_LOCAL pages.
+ */
 struct zap_batch {
 	struct mm_struct *mm;
 	unsigned long start;		/* first address not yet flushed */
-	unsigned int nr;
+	unsigned int nr, max;		/* pages gathered, room in pages[] */
 	bool cleared;			/* a PTE was cleared since the last flush */
-	struct page *pages[ZAP_BATCH];
+	struct page **pages;		/* local[], or the allocated array */
+	struct page *big;		/* the allocated array (order ZAP_BIG_ORDER), or NULL */
+	struct page *local[ZAP_LOCAL];
 };
 
 /* Flush the TLBs for what was cleared so far, then drop the pages. */
@@ -162,6 +259,25 @@ static void zap_flush(struct zap_batch *zb, unsigned long end)
 	zb->start = end;
 }
 
+/* The local array is full: continue in a bigger one. False if we have it already or
+ * memory is short (then the caller flushes). Under a PTE lock: the allocator does not
+ * sleep. */
+static bool zap_grow(struct zap_batch *zb)
+{
+	struct page *big;
+
+	if (zb->big)
+		return false;
+	big = alloc_pages(ZAP_BIG_ORDER);
+	if (!big)
+		return false;
+	memcpy(page_address(big), zb->local, zb->nr * sizeof(zb->local[0]));
+	zb->big = big;
+	zb->pages = page_address(big);
+	zb->max = (PAGE_SIZE << ZAP_BIG_ORDER) / sizeof(zb->local[0]);
+	return true;
+}
+
 static int zap_one(pte_t *ptep, unsigned long addr, void *arg)
 {
 	struct zap_batch *zb = arg;
@@ -175,27 +291,29 @@ static int zap_one(pte_t *ptep, unsigned long addr, void *arg)
 	page = phys_to_page(pa);
 	page_remove_rmap(page, zb->mm);
 	zb->pages[zb->nr++] = page;
-	if (zb->nr == ZAP_BATCH)
-		zap_flush(zb, addr + PAGE_SIZE);
+	if (zb->nr == zb->max && !zap_grow(zb))
+		zap_flush(zb, addr + PAGE_SIZE);	/* under the PTE lock: IRQs are on */
 	return 0;
 }
 
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct zap_batch zb = { .mm = mm, .start = start };
+	struct zap_batch zb = { .mm = mm, .start = start, .max = ZAP_LOCAL };
 
-	mutex_lock(&mm->page_table_lock);
-	walk_present_ptes(mm, start, end, zap_one, &zb);
-	mutex_unlock(&mm->page_table_lock);
+	zb.pages = zb.local;
+	walk_present_ptes(mm, start, end, zap_one, NULL, &zb);
 	/*
-	 * The last batch is flushed after dropping the mm-wide page-table lock, so
-	 * faults elsewhere in the mm do not wait for our shootdown IPIs. Safe: the
+	 * The last batch is flushed after dropping the PTE locks (Linux's
+	 * tlb_finish_mmu), so faults in the same tables do not wait for our
+	 * shootdown IPIs. Safe: the
 	 * VMA is being removed (write-locked and detached under mmap_lock held for
 	 * write, or the mm is dead), so nobody can fault [start, end) back in
 	 * before we return, and its pages are freed only after the flush.
 	 */
 	zap_flush(&zb, end);
+	if (zb.big)
+		__free_pages(zb.big, ZAP_BIG_ORDER);
 }
 
 /* Clear one root entry of the user half and free the tables below it. */
@@ -231,6 +349,16 @@ struct copy_ctx {
 	bool flush;			/* a source PTE lost PTE_W */
 };
 
+/* After each source table: flush what lost PTE_W there, before its lock is dropped. */
+static void copy_table_done(unsigned long start, unsigned long end, void *arg)
+{
+	struct copy_ctx *cc = arg;
+
+	if (cc->flush)
+		flush_tlb_mm_range(cc->src, start, end);
+	cc->flush = false;
+}
+
 static int copy_one(pte_t *ptep, unsigned long addr, void *arg)
 {
 	struct copy_ctx *cc = arg;
@@ -240,7 +368,8 @@ static int copy_one(pte_t *ptep, unsigned long addr, void *arg)
 	pte_t *dptep;
 	int level;
 
-	/* dst is not visible to anyone yet: no lock needed for its tree. */
+	/* dst is not visible to anyone yet: no lock needed for its tree. Allocating a
+	 * table here, under the source's PTE lock, does not sleep (the page allocator). */
 	dptep = pt_walk(cc->dst->pgd_pa, addr, 0, true, &level);
 	if (!dptep)
 		return -ENOMEM;
@@ -266,11 +395,9 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 
 	mmap_assert_write_locked(src);
 	cc.cow = (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
-	mutex_lock(&src->page_table_lock);
-	ret = walk_present_ptes(src, vma->vm_start, vma->vm_end, copy_one, &cc);
-	if (cc.flush)
+	ret = walk_present_ptes(src, vma->vm_start, vma->vm_end, copy_one, copy_table_done, &cc);
+	if (cc.flush)		/* stopped early (-ENOMEM) with a PTE already write-protected */
 		flush_tlb_mm_range(src, vma->vm_start, vma->vm_end);
-	mutex_unlock(&src->page_table_lock);
 	return ret;
 }
 
@@ -286,15 +413,19 @@ static int protect_one(pte_t *ptep, unsigned long addr, void *arg)
 	return 0;
 }
 
+/* After each table: flush it before its lock is dropped, so whoever takes the lock
+ * next (page_mkclean, a fault) never sees the new PTE while a TLB has the old one. */
+static void protect_table_done(unsigned long start, unsigned long end, void *arg)
+{
+	const struct vm_area_struct *vma = arg;
+
+	flush_tlb_mm_range(vma->vm_mm, start, end);
+}
+
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	struct mm_struct *mm = vma->vm_mm;
-
-	mmap_assert_write_locked(mm);
-	mutex_lock(&mm->page_table_lock);
-	walk_present_ptes(mm, start, end, protect_one, vma);
-	flush_tlb_mm_range(mm, start, end);
-	mutex_unlock(&mm->page_table_lock);
+	mmap_assert_write_locked(vma->vm_mm);
+	walk_present_ptes(vma->vm_mm, start, end, protect_one, protect_table_done, vma);
 }
 
 /* ---- the fault handlers ------------------------------------------------------ */
@@ -302,7 +433,7 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 /* Install pte if the slot still holds vmf->orig_pte. Locks: ptl held. */
 static bool pte_unchanged(const struct vm_fault *vmf)
 {
-	mutex_assert_held(vmf->ptl);
+	assert_spin_locked(vmf->ptl);
 	return ptep_get(vmf->pte) == vmf->orig_pte;
 }
 
@@ -322,27 +453,27 @@ static struct page *alloc_user_page(const void *copy_from)
 /* Read of untouched private anonymous memory: map the zero page read-only. */
 static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
 {
-	mutex_lock(vmf->ptl);
+	spin_lock_keep_irqs(vmf->ptl);
 	if (pte_unchanged(vmf)) {
 		set_pte(vmf->pte, mk_pte(vmf->vma, zero_page_pa(), false));
 		count_vm_event(ZERO_PAGE_MAP);
 	}
-	mutex_unlock(vmf->ptl);
+	spin_unlock(vmf->ptl);
 	return 0;
 }
 
 /* Map a new anonymous page (already filled) at vmf->address, writable if the VMA is. */
 static vm_fault_t map_new_anon(struct vm_fault *vmf, struct page *page)
 {
-	mutex_lock(vmf->ptl);
+	spin_lock_keep_irqs(vmf->ptl);
 	if (!pte_unchanged(vmf)) {
-		mutex_unlock(vmf->ptl);
+		spin_unlock(vmf->ptl);
 		put_page(page);		/* another thread mapped something first */
 		return 0;
 	}
 	page_add_new_anon_rmap(page, vmf->vma, vmf->address);
 	set_pte(vmf->pte, mk_pte(vmf->vma, page_to_phys(page), true));
-	mutex_unlock(vmf->ptl);
+	spin_unlock(vmf->ptl);
 	return 0;
 }
 
@@ -373,7 +504,7 @@ static vm_fault_t vmf_anon_prepare(struct vm_fault *vmf)
 	return ret;
 }
 
-/* Sleeps: yes (mutex). Locks: the fault lock. */
+/* Sleeps: yes (allocation, vmf_anon_prepare). Locks: the fault lock. */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
 	struct page *page;
@@ -408,9 +539,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	new = alloc_user_page(old ? page_address(old) : NULL);
 	if (!new)
 		return VM_FAULT_OOM;
-	mutex_lock(vmf->ptl);
+	spin_lock_keep_irqs(vmf->ptl);
 	if (!pte_unchanged(vmf)) {
-		mutex_unlock(vmf->ptl);
+		spin_unlock(vmf->ptl);
 		put_page(new);
 		return 0;
 	}
@@ -420,7 +551,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	set_pte(vmf->pte, mk_pte(vmf->vma, page_to_phys(new), true));
 	if (old)
 		page_remove_rmap(old, mm);
-	mutex_unlock(vmf->ptl);
+	spin_unlock(vmf->ptl);
 	if (old)
 		put_page(old);
 	count_vm_event(COW_FAULT);
@@ -431,7 +562,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 static vm_fault_t wp_page_reuse(struct vm_fault *vmf, phys_addr_t pa)
 {
 	set_pte(vmf->pte, mk_pte(vmf->vma, pa, true));
-	mutex_unlock(vmf->ptl);
+	spin_unlock(vmf->ptl);
 	return 0;
 }
 
@@ -451,18 +582,18 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page, phys_a
 	if (!vmf->vma->vm_ops || !vmf->vma->vm_ops->page_mkwrite)
 		return wp_page_reuse(vmf, pa);		/* shmem: nothing to track */
 	get_page(page);
-	mutex_unlock(vmf->ptl);
+	spin_unlock(vmf->ptl);
 	vmf->page = page;
 	ret = do_page_mkwrite(vmf);
 	if (ret) {
 		put_page(page);
 		return ret & VM_FAULT_ERROR;
 	}
-	mutex_lock(vmf->ptl);
+	spin_lock_keep_irqs(vmf->ptl);
 	if (pte_unchanged(vmf))
 		wp_page_reuse(vmf, pa);			/* unlocks the ptl */
 	else
-		mutex_unlock(vmf->ptl);
+		spin_unlock(vmf->ptl);
 	fault_put_page(page, VM_FAULT_LOCKED);
 	return 0;
 }
@@ -476,9 +607,9 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	if (is_zero_pa(pa))
 		return wp_page_copy(vmf, NULL);
 	page = phys_to_page(pa);
-	mutex_lock(vmf->ptl);
+	spin_lock_keep_irqs(vmf->ptl);
 	if (!pte_unchanged(vmf)) {
-		mutex_unlock(vmf->ptl);
+		spin_unlock(vmf->ptl);
 		return 0;
 	}
 	if (vmf->vma->vm_flags & VM_SHARED)
@@ -489,7 +620,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		return wp_page_reuse(vmf, pa);
 	}
 	get_page(page);			/* keep it while copying unlocked */
-	mutex_unlock(vmf->ptl);
+	spin_unlock(vmf->ptl);
 	vm_fault_t ret = wp_page_copy(vmf, page);
 	put_page(page);
 	return ret;
@@ -526,15 +657,15 @@ static vm_fault_t finish_fault(struct vm_fault *vmf, bool write, vm_fault_t ret)
 {
 	struct page *page = vmf->page;
 
-	mutex_lock(vmf->ptl);
+	spin_lock_keep_irqs(vmf->ptl);
 	if (!pte_unchanged(vmf)) {
-		mutex_unlock(vmf->ptl);
+		spin_unlock(vmf->ptl);
 		fault_put_page(page, ret);
 		return ret & VM_FAULT_MAJOR;
 	}
 	page_dup_rmap(page, vmf->vma->vm_mm);
 	set_pte(vmf->pte, mk_pte(vmf->vma, page_to_phys(page), write));
-	mutex_unlock(vmf->ptl);
+	spin_unlock(vmf->ptl);
 	if (ret & VM_FAULT_LOCKED)
 		folio_unlock(page_folio(page));
 	return ret & VM_FAULT_MAJOR;
@@ -631,13 +762,11 @@ static vm_fault_t spurious_fault(struct vm_fault *vmf)
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
-	int level;
 
-	mutex_lock(vmf->ptl);		/* pt_walk may link new tables */
-	vmf->pte = pt_walk(mm->pgd_pa, vmf->address, 0, true, &level);
-	mutex_unlock(vmf->ptl);
+	vmf->pte = pte_alloc_map(mm, vmf->address);
 	if (!vmf->pte)
 		return VM_FAULT_OOM;
+	vmf->ptl = pte_lockptr(mm, vmf->pte);
 	vmf->orig_pte = ptep_get(vmf->pte);
 	vmf->flags |= FAULT_FLAG_ORIG_PTE_VALID;
 	if (pte_none(vmf->orig_pte))
@@ -671,9 +800,13 @@ static void mm_account_fault(struct mm_struct *mm, unsigned int flags, vm_fault_
 	if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) {
 		count_vm_event(FAULT_MAJOR);
 		atomic_long_inc(&mm->maj_flt);
+		if (current->user)		/* the faulting thread (Linux: current->maj_flt) */
+			WRITE_ONCE(current->user->maj_flt, current->user->maj_flt + 1);
 	} else {
 		count_vm_event(FAULT_MINOR);
 		atomic_long_inc(&mm->min_flt);
+		if (current->user)
+			WRITE_ONCE(current->user->min_flt, current->user->min_flt + 1);
 	}
 }
 
@@ -699,7 +832,6 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		.address = address & PAGE_MASK,
 		.real_address = address,
 		.pgoff = linear_page_index(vma, address & PAGE_MASK),
-		.ptl = &vma->vm_mm->page_table_lock,
 	};
 	struct mm_struct *mm = vma->vm_mm;	/* vma may be gone after RETRY/COMPLETED */
 	vm_fault_t ret;

@@ -77,25 +77,27 @@ void account_folio_cleaned(void)
 	__atomic_fetch_sub(&nr_dirty_total, 1, __ATOMIC_RELAXED);
 }
 
-/* The PTE of vma mapping folio, write-protected if it is writable. Locks: ptl. */
+/* The PTE of vma mapping folio, write-protected if it is writable. Takes its PTE lock. */
 static bool wrprotect_one(struct vm_area_struct *vma, struct folio *folio)
 {
 	unsigned long addr = vma->vm_start + ((folio_index(folio) - vma->vm_pgoff) << PAGE_SHIFT);
 	struct mm_struct *mm = vma->vm_mm;
-	pte_t *ptep;
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
 	pte_t pte;
-	int level;
+	bool done = false;
 
-	ptep = pt_walk(mm->pgd_pa, addr, 0, false, &level);
-	if (!ptep || level != 0)
+	if (!ptep)
 		return false;
-	pte = READ_ONCE(*ptep);
-	if (!pte_present(pte) || pte_pa(pte) != page_to_phys(folio_page(folio)) ||
-	    !(pte_prot(pte) & PTE_W))
-		return false;
-	set_pte(ptep, pte_mk_leaf(pte_pa(pte), pte_prot(pte) & ~PTE_W, 0));
-	flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
-	return true;
+	pte = ptep_get(ptep);
+	if (pte_present(pte) && pte_pa(pte) == page_to_phys(folio_page(folio)) &&
+	    (pte_prot(pte) & PTE_W)) {
+		set_pte(ptep, pte_mk_leaf(pte_pa(pte), pte_prot(pte) & ~PTE_W, 0));
+		flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
+		done = true;
+	}
+	pte_unmap_unlock(ptep, ptl);
+	return done;
 }
 
 /* Write-protect every shared mapping of folio. Locks: folio locked. Sleeps: yes. */
@@ -113,9 +115,7 @@ static unsigned int page_mkclean(struct folio *folio)
 		if (!(vma->vm_flags & VM_SHARED) || index < vma->vm_pgoff ||
 		    index >= vma->vm_pgoff + vma_pages(vma))
 			continue;
-		mutex_lock(&vma->vm_mm->page_table_lock);
 		n += wrprotect_one(vma, folio);
-		mutex_unlock(&vma->vm_mm->page_table_lock);
 	}
 	mutex_unlock(&mapping->i_mmap_lock);
 	return n;

@@ -23,9 +23,12 @@
  *
  * New tables come zeroed from the page allocator, and are linked in with
  * set_pte(), which orders the zeroing before the link for the hardware
- * walker of other CPUs. Tables are never freed from the kernel's tree,
- * so lock-free lookups there are safe; changes take kernel_pt_lock
- * (Linux: init_mm.page_table_lock).
+ * walker of other CPUs (and pt_walk reads entries with acquire for software
+ * walkers). Tables are never freed from the kernel's tree, so lock-free
+ * lookups there are safe; changes take kernel_pt_lock (Linux:
+ * init_mm.page_table_lock). User trees: linking a table takes
+ * mm->page_table_lock, the entries of a PTE table take that table's own
+ * lock, struct page's ptl (split page-table locks, kernel/mm/memory.c).
  *
  * Changing a mapping does not flush any TLB: a CPU may keep using the old
  * translation until flush_tlb_kernel_range() (tlb.c) has run on it.
@@ -44,13 +47,20 @@ static pte_t *table_va(phys_addr_t pa)
 	return __va(pa);
 }
 
-/* Allocate a zeroed table and link it into *ptep. False if out of memory. */
+/*
+ * Allocate a zeroed table and link it into *ptep. False if out of memory.
+ * Every table gets its split page-table lock here (Linux's pagetable_pte_ctor):
+ * only the PTE tables of user trees use it (pte_lockptr), but initialising it
+ * for all keeps this walker generic. One lock class for all of them.
+ */
 static bool link_new_table(pte_t *ptep)
 {
 	void *table = get_zeroed_page();
 
 	if (!table)
 		return false;
+	spin_lock_init(&virt_to_page(table)->ptl, "ptl");
+	smp_wmb();		/* zeroed table and lock before the link (lockless walkers) */
 	set_pte(ptep, pte_mk_table(__pa(table)));
 	return true;
 }
@@ -62,7 +72,9 @@ pte_t *pt_walk(phys_addr_t root, uintptr_t va, int target, bool alloc, int *leve
 
 	for (l = PT_ROOT_LEVEL; ; l--) {
 		pte_t *ptep = &table[pt_index(va, l)];
-		pte_t pte = ptep_get(ptep);
+		/* Acquire: pairs with set_pte() linking a new table, so a walk without
+		 * the tree's lock (user trees: the fault path) sees it zeroed. */
+		pte_t pte = __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
 
 		*level = l;
 		if (l == target)

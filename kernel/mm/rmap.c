@@ -98,18 +98,18 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 
 /*
  * A fresh anonymous page is mapped at address in vma.
- * Locks: the mm's page-table lock held.
+ * Locks: the PTE lock of address held (pte_lockptr).
  */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
-	mutex_assert_held(&vma->vm_mm->page_table_lock);
+	pte_assert_locked(vma->vm_mm, address);
 	page->anon_vma = vma->anon_vma;
 	page->index = linear_page_index(vma, address);
 	__atomic_store_n(&page->mapcount, 1, __ATOMIC_RELAXED);
 	atomic_long_inc(&vma->vm_mm->rss[MM_ANONPAGES]);
 }
 
-/* One more PTE maps an existing page (fork, file page). Locks: page-table lock. */
+/* One more PTE maps an existing page (fork, file page). Locks: that PTE's lock. */
 void page_dup_rmap(struct page *page, struct mm_struct *mm)
 {
 	__atomic_fetch_add(&page->mapcount, 1, __ATOMIC_RELAXED);
@@ -117,7 +117,7 @@ void page_dup_rmap(struct page *page, struct mm_struct *mm)
 }
 
 /* A PTE mapping page in mm was cleared. The caller still drops the page
- * reference (put_page) after the TLB flush. Locks: page-table lock. */
+ * reference (put_page) after the TLB flush. Locks: that PTE's lock. */
 void page_remove_rmap(struct page *page, struct mm_struct *mm)
 {
 	int old = __atomic_fetch_sub(&page->mapcount, 1, __ATOMIC_RELAXED);

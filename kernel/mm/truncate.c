@@ -15,6 +15,13 @@
  *   3. zero the tail of the last, partial page.
  * A fault that was waiting for such a folio finds folio->mapping changed and
  * looks again: a miss, counted as a refetch if it was a retry.
+ *
+ * invalidate_mapping_pages() is the gentle variant (drop_caches, Linux's
+ * mm/truncate.c): it never waits and never unmaps. It takes out only folios
+ * it can lock at once that are clean, not under writeback, mapped by no PTE
+ * and referenced by nobody but the cache (filemap_evict_folio); everything
+ * else stays. The file's size and data are unchanged: a later access reads
+ * the page again (a major fault).
  */
 #include <pagemap.h>
 #include <fs.h>
@@ -68,6 +75,30 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart)
 		if (!pos)
 			break;
 	}
+}
+
+/* Evict what can go without waiting; the number of folios evicted. Sleeps: no. */
+unsigned long invalidate_mapping_pages(struct address_space *mapping, pgoff_t start, pgoff_t end)
+{
+	struct folio *batch[16];
+	unsigned long evicted = 0;
+	pgoff_t pos = start;
+	unsigned int n;
+
+	while (pos <= end && (n = filemap_get_folios(mapping, pos, &pos, batch, 16))) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct folio *folio = batch[i];
+
+			if (folio_index(folio) <= end && folio_trylock(folio)) {
+				evicted += filemap_evict_folio(mapping, folio);
+				folio_unlock(folio);
+			}
+			folio_put(folio);
+		}
+		if (!pos)
+			break;		/* wrapped past the last index */
+	}
+	return evicted;
 }
 
 /* Zero the bytes of the last page past newsize (they must read as 0 if the file grows). */

@@ -359,3 +359,50 @@ KTEST(vm_uaccess_with_mm_loaded)
 	KT_EXPECT_EQ(t, in[0], 'f');
 	mmput(mm);
 }
+
+/*
+ * Split page-table locks: each PTE table (2 MiB of addresses) has its own lock;
+ * pte_offset_map_lock finds none before a fault made the table, and returns the
+ * PTE follow_pte sees with its lock held and IRQs still on - so a shootdown
+ * (IPIs to every CPU) may run under it. Unmapping more pages than the on-stack
+ * gather holds drops every page.
+ */
+KTEST(vm_split_pte_locks)
+{
+	struct mm_struct *mm = mm_alloc();
+	unsigned long a, b, len = 8 * MiB, n = 100;
+	spinlock_t *pa_ptl, *pb_ptl;
+	struct page *kept;
+	phys_addr_t pa;
+	pte_t *ptep;
+
+	KT_ASSERT(t, mm);
+	a = do_mmap(mm, 0, len, RW, ANON_PRIV, NULL, 0);
+	KT_ASSERT(t, !IS_ERR_VALUE(a));
+	a = ALIGN_UP(a, 2 * MiB);
+	b = a + 2 * MiB;				/* the next PTE table */
+	KT_EXPECT(t, !pte_offset_map_lock(mm, a, &pa_ptl));	/* no table yet */
+	for (unsigned long i = 0; i < n; i++)
+		KT_ASSERT_EQ(t, touch(mm, b - (n / 2) * PAGE_SIZE + i * PAGE_SIZE, true), 0);
+	KT_ASSERT_EQ(t, touch(mm, a, true), 0);
+	ptep = pte_offset_map_lock(mm, a, &pa_ptl);
+	KT_ASSERT(t, ptep);
+	KT_EXPECT(t, spin_is_locked_by_me(pa_ptl) && arch_irqs_enabled());
+	KT_EXPECT(t, follow_pte(mm, a, &pa, NULL) && pte_pa(ptep_get(ptep)) == pa);
+	flush_tlb_kernel_range(a, a + PAGE_SIZE);	/* IPIs under a PTE lock */
+	pte_unmap_unlock(ptep, pa_ptl);
+	ptep = pte_offset_map_lock(mm, b, &pb_ptl);
+	KT_ASSERT(t, ptep);
+	KT_EXPECT(t, pb_ptl != pa_ptl && !spin_is_locked(pa_ptl));
+	pte_unmap_unlock(ptep, pb_ptl);
+	KT_ASSERT(t, follow_pte(mm, b + (n / 2 - 1) * PAGE_SIZE, &pa, NULL));
+	kept = phys_to_page(pa);			/* gathered past ZAP_LOCAL */
+	get_page(kept);
+	KT_EXPECT_EQ(t, rss(mm), (long)n + 1);
+	KT_EXPECT_EQ(t, do_munmap(mm, a, 4 * MiB), 0);
+	KT_EXPECT_EQ(t, rss(mm), 0);
+	KT_EXPECT_EQ(t, page_mapcount(kept), 0);
+	KT_EXPECT_EQ(t, page_count(kept), 1);		/* only our reference is left */
+	put_page(kept);
+	mmput(mm);
+}

@@ -4,7 +4,8 @@
  * Acquire order: IRQs off, preempt_count++, recursion check, lockdep check
  * (before spinning, so an inversion is reported instead of hanging), spin,
  * record owner. Release undoes it and may reschedule if it re-enabled IRQs
- * with a reschedule pending.
+ * with a reschedule pending. spin_lock_keep_irqs() skips the first step (the
+ * holder and the spinners stay interruptible, so they answer IPIs).
  */
 #include <spinlock.h>
 #include <cpu.h>
@@ -60,13 +61,24 @@ static void spin_take(spinlock_t *l, unsigned long flags, uintptr_t ip, unsigned
 	l->saved_irq = flags;
 }
 
-static void __spin_lock(spinlock_t *l, unsigned int subclass, uintptr_t ip)
+static void __spin_lock(spinlock_t *l, unsigned int subclass, uintptr_t ip, bool keep_irqs)
 {
-	unsigned long flags = arch_irq_save();
-	struct cpu *c = this_cpu();
+	unsigned long flags;
+	struct cpu *c;
 	const char *bug;
 
-	c->preempt_count++;
+	if (keep_irqs) {
+		preempt_disable();	/* before this_cpu(): we stay on this CPU */
+		flags = arch_irq_save();
+		arch_irq_restore(flags);	/* only to know what spin_unlock restores */
+		c = this_cpu();
+		if (c->irq_depth)
+			spin_bug(l, "spin_lock_keep_irqs in interrupt context", ip);
+	} else {
+		flags = arch_irq_save();
+		c = this_cpu();
+		c->preempt_count++;
+	}
 	bug = spin_check_acquire(l, c->id);
 	if (bug)
 		spin_bug(l, bug, ip);
@@ -79,12 +91,17 @@ static void __spin_lock(spinlock_t *l, unsigned int subclass, uintptr_t ip)
 
 void spin_lock(spinlock_t *lock)
 {
-	__spin_lock(lock, 0, _RET_IP_);
+	__spin_lock(lock, 0, _RET_IP_, false);
+}
+
+void spin_lock_keep_irqs(spinlock_t *lock)
+{
+	__spin_lock(lock, 0, _RET_IP_, true);
 }
 
 void spin_lock_nested(spinlock_t *lock, unsigned int subclass)
 {
-	__spin_lock(lock, subclass, _RET_IP_);
+	__spin_lock(lock, subclass, _RET_IP_, false);
 }
 
 bool spin_trylock(spinlock_t *l)
@@ -105,9 +122,9 @@ bool spin_trylock(spinlock_t *l)
 
 void spin_unlock(spinlock_t *l)
 {
-	struct cpu *c = this_cpu();	/* IRQs are off while we hold it */
+	unsigned long flags = arch_irq_save();	/* off already, unless spin_lock_keep_irqs */
+	struct cpu *c = this_cpu();
 	const char *bug = spin_check_release(l, c->id);
-	unsigned long flags;
 	bool resched;
 
 	if (bug)

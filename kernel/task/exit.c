@@ -159,6 +159,8 @@ static bool thread_leave(struct process *p, struct thread_user *u)
 	last = --p->nr_threads == 0;
 	ran = current->sum_exec_runtime + (now - current->exec_start);
 	p->dead_runtime += ran;
+	p->dead_min_flt += u->min_flt;
+	p->dead_maj_flt += u->maj_flt;
 	spin_unlock(&p->sighand->siglock);
 	wake_up_all(&p->thread_exit_wq);
 	return last;
@@ -294,6 +296,16 @@ static int wait_for_zombie(pid_t pid, int options, struct process **found)
 	return ret;
 }
 
+/* Linux's wait_task_zombie: the parent inherits the reaped child's fault counts
+ * (its threads' and its own reaped children's). Locks: tasklist_lock; c is a
+ * zombie claimed by us, so its thread counts no longer change. */
+static void account_reaped_faults(struct process *me, struct process *c)
+{
+	assert_spin_locked(&tasklist_lock);
+	me->cmin_flt += c->dead_min_flt + c->cmin_flt;
+	me->cmaj_flt += c->dead_maj_flt + c->cmaj_flt;
+}
+
 long sys_wait4(pid_t pid, int *ustatus, int options, void *rusage)
 {
 	struct process *c;
@@ -315,6 +327,7 @@ long sys_wait4(pid_t pid, int *ustatus, int options, void *rusage)
 		return -EFAULT;
 	}
 	spin_lock(&tasklist_lock);
+	account_reaped_faults(current_proc(), c);
 	unlink_process(c);
 	spin_unlock(&tasklist_lock);
 	finish_release(c);

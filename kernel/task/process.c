@@ -98,6 +98,20 @@ uint64_t process_cputime_ns(struct process *p)
 	return sum;
 }
 
+void process_fault_counts(struct process *p, unsigned long *min_flt, unsigned long *maj_flt)
+{
+	struct thread_user *u;
+
+	spin_lock(&p->sighand->siglock);
+	*min_flt = p->dead_min_flt;
+	*maj_flt = p->dead_maj_flt;
+	list_for_each_entry(u, &p->threads, node) {
+		*min_flt += READ_ONCE(u->min_flt);
+		*maj_flt += READ_ONCE(u->maj_flt);
+	}
+	spin_unlock(&p->sighand->siglock);
+}
+
 /* ---- ids -------------------------------------------------------------------------- */
 long sys_getpid(void)
 {
@@ -169,6 +183,27 @@ int fill_proclist(struct fl_procinfo *out, int n)
 	}
 	spin_unlock(&tasklist_lock);
 	return i;
+}
+
+int fill_proc_stat(pid_t pid, struct proc_stat *st)
+{
+	struct process *p;
+
+	memset(st, 0, sizeof(*st));
+	spin_lock(&tasklist_lock);
+	p = find_process(pid);
+	if (!p || p->state == PROC_DEAD || p->state == PROC_REAPING) {
+		spin_unlock(&tasklist_lock);
+		return -ESRCH;
+	}
+	fill_procinfo(&st->info, p);
+	process_fault_counts(p, &st->min_flt, &st->maj_flt);
+	st->cmin_flt = p->cmin_flt;
+	st->cmaj_flt = p->cmaj_flt;
+	st->cputime_ns = process_cputime_ns(p);
+	st->exit_signal = p->exit_signal;
+	spin_unlock(&tasklist_lock);
+	return 0;
 }
 
 #define PROCLIST_MAX	256	/* entries per call */

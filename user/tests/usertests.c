@@ -836,6 +836,24 @@ static int test_mmaptests(void)
 	return 0;
 }
 
+/* ---- the file-fault retry lab: each fault policy with a block delay (policytests.c) ---- */
+
+static int test_policytests(void)
+{
+	char *argv[] = { "policytests", NULL };
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execve("/tests/policytests", argv, environ);
+		_exit(99);
+	}
+	EXPECT(pid > 0, "fork: %s", strerror(errno));
+	EXPECT(wait_code(pid) == 0, "/tests/policytests reported failures (99: exec failed)");
+	return 0;
+}
+
 static const struct test tests[] = {
 	{ "fork_exit_wait", test_fork_exit_wait },
 	{ "exec", test_exec },
@@ -856,6 +874,7 @@ static const struct test tests[] = {
 	{ "oom_survival", test_oom_survival },
 	{ "oom_kills_largest", test_oom_kills_largest },
 	{ "vmalock_stress", test_vmalock_stress },
+	{ "policytests", test_policytests },
 	{ "procfs", test_procfs },
 	{ "mmaptests", test_mmaptests },
 };

@@ -30,5 +30,6 @@ void proc_vmstat_init(void);
 void proc_sys_init(void);
 /* kernel/trace/trace.c: /proc/trace (declared in <trace.h>). */
 extern const struct proc_ops proc_pid_maps_ops;	/* data: the pid */
+extern const struct proc_ops proc_pid_stat_ops;	/* data: the pid (array.c) */
 
 #endif

@@ -67,16 +67,28 @@ static struct inode *proc_private_inode(struct inode *dir, struct dentry *dentry
 	return inode;
 }
 
-static const char *const pid_entries[] = { "maps" };
+static const char *const pid_entries[] = { "maps", "stat" };
+static const struct proc_ops *const pid_entry_ops[] = { &proc_pid_maps_ops, &proc_pid_stat_ops };
+
+/* The ops of /proc/<pid>/NAME, or NULL. */
+static const struct proc_ops *pid_entry(const struct dentry *dentry)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pid_entries); i++)
+		if (dentry->d_len == strlen(pid_entries[i]) &&
+		    !memcmp(dentry->d_name, pid_entries[i], dentry->d_len))
+			return pid_entry_ops[i];
+	return NULL;
+}
 
 /* /proc/<pid>/NAME. */
 static struct inode *proc_pid_lookup(struct inode *dir, struct dentry *dentry)
 {
 	pid_t pid = (pid_t)(uintptr_t)dir->i_private;
+	const struct proc_ops *ops = pid_entry(dentry);
 	struct proc_dir_entry *de;
 	struct inode *inode;
 
-	if (dentry->d_len != 4 || memcmp(dentry->d_name, "maps", 4) || !pid_alive(pid))
+	if (!ops || !pid_alive(pid))
 		return NULL;
 	de = kmalloc(sizeof(*de));
 	if (!de)
@@ -86,7 +98,7 @@ static struct inode *proc_pid_lookup(struct inode *dir, struct dentry *dentry)
 		kfree(de);
 		return inode;
 	}
-	de->ops = &proc_pid_maps_ops;
+	de->ops = ops;
 	de->data = (void *)(uintptr_t)pid;
 	inode->i_fop = &proc_reg_fops;
 	inode->i_private = de;

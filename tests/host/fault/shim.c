@@ -471,6 +471,7 @@ WRAP_VOID(down_write, struct rw_semaphore *)
 WRAP_VOID(up_write, struct rw_semaphore *)
 WRAP_VOID(downgrade_write, struct rw_semaphore *)
 WRAP_VOID(spin_lock, spinlock_t *)
+WRAP_VOID(spin_lock_keep_irqs, spinlock_t *)
 WRAP_VOID(spin_unlock, spinlock_t *)
 
 bool __real_down_read_trylock(struct rw_semaphore *s);
