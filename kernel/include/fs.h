@@ -124,6 +124,7 @@ struct super_operations {
 };
 
 struct kstatfs {
+	uint64_t f_type;	/* the file system's magic number (uapi/faultline/statfs.h) */
 	uint64_t f_bsize, f_blocks, f_bfree, f_files, f_ffree;
 };
 
@@ -421,6 +422,8 @@ long sys_close(unsigned int fd);
 long sys_lseek(unsigned int fd, long offset, unsigned int whence);
 long sys_fstat(unsigned int fd, struct stat __user *statbuf);
 long sys_stat(const char __user *path, struct stat __user *statbuf);
+struct statfs;
+long sys_statfs(const char __user *path, struct statfs __user *buf);
 long sys_getdents64(unsigned int fd, void __user *dirent, unsigned int count);
 long sys_pipe(int __user *fds);
 long sys_dup(unsigned int fd);

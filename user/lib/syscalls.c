@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include "fl_internal.h"
@@ -165,3 +166,8 @@ int ftruncate(int fd, off_t length)
 	return fl_ret(SYS2(__NR_ftruncate, fd, length));
 }
 ALIAS(ftruncate);
+
+int statfs(const char *path, struct statfs *buf)
+{
+	return fl_ret(SYS2(__NR_statfs, path, buf));
+}

@@ -71,7 +71,9 @@
 #define __NR_sync		44	/* () */
 #define __NR_truncate		45	/* (const char *path, off_t length) */
 #define __NR_ftruncate		46	/* (int fd, off_t length) */
+#define __NR_statfs		47	/* (const char *path, struct statfs *buf): uapi statfs.h */
+#define __NR_reboot		48	/* (int magic1, int magic2, unsigned int cmd, void *arg) */
 
-#define __NR_syscalls		47
+#define __NR_syscalls		49
 
 #endif
