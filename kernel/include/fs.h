@@ -417,6 +417,8 @@ extern const struct file_operations tty_fops;
 /* ---- system calls (kernel/task's table calls these) ------------------------------------ */
 long sys_read(unsigned int fd, char __user *buf, size_t count);
 long sys_write(unsigned int fd, const char __user *buf, size_t count);
+long sys_pread64(unsigned int fd, char __user *buf, size_t count, long pos);
+long sys_pwrite64(unsigned int fd, const char __user *buf, size_t count, long pos);
 long sys_open(const char __user *path, int flags, unsigned int mode);
 long sys_close(unsigned int fd);
 long sys_lseek(unsigned int fd, long offset, unsigned int whence);

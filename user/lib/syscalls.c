@@ -50,6 +50,16 @@ int close(int fd)
 }
 ALIAS(close);
 
+ssize_t pread(int fd, void *buf, size_t n, off_t pos)
+{
+	return fl_ret(SYS4(__NR_pread64, fd, buf, n, pos));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t pos)
+{
+	return fl_ret(SYS4(__NR_pwrite64, fd, buf, n, pos));
+}
+
 off_t lseek(int fd, off_t off, int whence)
 {
 	return fl_ret(SYS3(__NR_lseek, fd, off, whence));
