@@ -139,6 +139,14 @@ struct file_system_type {
 
 #define SB_RDONLY	0x1u
 
+/* Lockdep subclasses of i_rwsem when one operation holds two or three (Linux's
+ * inode_i_mutex_lock_class, renumbered): the directory first (NORMAL), rename's
+ * other directory (PARENT2), then the inode the operation works on (CHILD: mkdir's
+ * new directory, rmdir's victim, the directory rename moves or replaces). */
+#define I_MUTEX_NORMAL	0
+#define I_MUTEX_PARENT2	1
+#define I_MUTEX_CHILD	2
+
 /*
  * One mounted (or test) file system.
  * Locking legend: [I] set by fill_super  [H] s_inode_lock  [M] mount_lock

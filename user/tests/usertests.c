@@ -806,6 +806,24 @@ static int test_mmaptests(void)
 	return 0;
 }
 
+/* ---- files: user/tests/fstests.c runs as one test (it prints a line per test) ---- */
+
+static int test_fstests(void)
+{
+	char *argv[] = { "fstests", NULL };
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execve("/tests/fstests", argv, environ);
+		_exit(99);
+	}
+	EXPECT(pid > 0, "fork: %s", strerror(errno));
+	EXPECT(wait_code(pid) == 0, "/tests/fstests reported failures (99: exec failed)");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -830,6 +848,7 @@ static const struct {
 	{ "vmalock_stress", test_vmalock_stress },
 	{ "procfs", test_procfs },
 	{ "mmaptests", test_mmaptests },
+	{ "fstests", test_fstests },
 };
 
 static int run_one(int i)
