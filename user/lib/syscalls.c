@@ -148,11 +148,13 @@ int rmdir(const char *path)
 }
 ALIAS(rmdir);
 
-/* newlib's rename() calls _rename_r, which calls this. */
-int _rename(const char *old, const char *new)
+/* newlib's own rename() (built without HAVE_RENAME) is link + unlink: not atomic, no
+ * directories, EEXIST over an existing name. This one is the system call. */
+int rename(const char *old, const char *new)
 {
 	return fl_ret(SYS2(__NR_rename, old, new));
 }
+ALIAS(rename);
 
 int fsync(int fd)
 {
