@@ -268,7 +268,7 @@ static int do_rename_locked(struct parent *op, struct parent *np)
 	if (!err)
 		err = odir->i_op->rename ? odir->i_op->rename(odir, od, ndir, nd) : -EPERM;
 	if (!err)
-		err = d_move(od, np->dir, np->last, np->len, nd);	/* a negative nd too */
+		err = d_move(od, np->dir, np->last, np->len, nd->d_inode ? nd : NULL);
 out:
 	dput(nd);
 	dput(od);
