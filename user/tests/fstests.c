@@ -694,6 +694,9 @@ static int test_rename_files(void)
 	EXPECT(rename(a, c) == 0, "rename into another directory: %s", ERR);
 	EXPECT(ino_of(a) == 0 && ino_of(c) == ia, "after rename: old name still there or new missing");
 	EXPECT(rename(c, a) == 0 && ino_of(a) == ia, "rename back: %s", ERR);
+	EXPECT(ino_of(DIR_T "/rn") == 0, "rn exists");	/* a cached negative name ... */
+	EXPECT(rename(a, DIR_T "/rn") == 0 && rename(DIR_T "/rn", a) == 0 && ino_of(a) == ia,
+	       "rename onto a name just looked up (negative), then back: %s", ERR);
 	ib = ino_of(b);
 	fd = open(b, O_RDONLY);				/* the file about to be replaced */
 	EXPECT(fd >= 0 && rename(a, b) == 0, "rename over an existing file: %s", ERR);
