@@ -1268,6 +1268,23 @@ static const struct {
 	{ "enospc", test_enospc },
 };
 
+#define NTESTS	((int)(sizeof(tests) / sizeof(tests[0])))
+
+/* A name on the command line that is no test: say so (a typo must not pass). */
+static int unknown_name(int argc, char **argv)
+{
+	for (int a = 1; a < argc; a++) {
+		int i = 0;
+
+		while (i < NTESTS && strcmp(argv[a], tests[i].name))
+			i++;
+		if (i == NTESTS)
+			return printf("fstests: no test '%s' (durability alone: the power-loss "
+				      "boot)\n", argv[a]), 1;
+	}
+	return 0;
+}
+
 static int selected(int i, int argc, char **argv)
 {
 	if (argc < 2)
@@ -1328,15 +1345,17 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "durability") == 0)
 		return durability();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (unknown_name(argc, argv))
+		return 1;
 	if (statfs("/tmp", &sf) < 0 || sf.f_type != EXT2_SUPER_MAGIC || (sf.f_flags & ST_RDONLY)) {
 		printf("fstests: /tmp is not a writable ext2 file system: every test skipped\n"
-		       "fstests: 0 passed, 0 failed, %d skipped\n", (int)(sizeof(tests) / sizeof(tests[0])));
+		       "fstests: 0 passed, 0 failed, %d skipped\n", NTESTS);
 		return 0;
 	}
 	clean_dir(DIR_T, 0);
 	if ((mkdir(DIR_T, 0755) < 0 && errno != EEXIST) || (mkdir(RESULTS, 0755) < 0 && errno != EEXIST))
 		return printf("fstests: cannot make %s, %s: %s\n", DIR_T, RESULTS, ERR), 1;
-	for (int i = 0; i < (int)(sizeof(tests) / sizeof(tests[0])); i++) {
+	for (int i = 0; i < NTESTS; i++) {
 		if (!selected(i, argc, argv))
 			continue;
 		code = run_one(i);
