@@ -27,6 +27,8 @@
 #include <fs.h>
 #include <blkdev.h>
 #include <proc_fs.h>
+#include <syscall.h>
+#include <uapi/faultline/reboot.h>
 
 struct cpu cpus[NR_CPUS];
 unsigned int nr_cpus_possible;
@@ -68,6 +70,24 @@ static void run_init_process(const char *path)
 		printk("init: pid 1 (%s) exited with status %d, powering off\n", path, code);
 	vfs_shutdown();
 	arch_poweroff(code);
+}
+
+/*
+ * reboot(2), LINUX_REBOOT_CMD_POWER_OFF: off at once, status 0, WITHOUT syncing or
+ * unmounting (Linux's reboot(2) does not sync either): the disk keeps only what
+ * fsync/sync/the flusher wrote and ext2 stays marked "not clean". The fsync
+ * durability test (tools/test-arch.sh, fstests durability) pulls the plug this way.
+ */
+long sys_reboot(int magic1, int magic2, unsigned int cmd, void *arg)
+{
+	(void)arg;
+	if ((unsigned int)magic1 != LINUX_REBOOT_MAGIC1 || magic2 != LINUX_REBOOT_MAGIC2)
+		return -EINVAL;
+	if (cmd != LINUX_REBOOT_CMD_POWER_OFF)
+		return -EINVAL;
+	printk("reboot: power off requested by pid %d: no sync, no unmount (what was not "
+	       "written is lost)\n", current_proc()->pid);
+	arch_poweroff(0);
 }
 
 static void kernel_init(void *arg)

@@ -6,8 +6,9 @@
 #
 # Exit status: PSCI SYSTEM_OFF always makes QEMU exit 0, so a failure leaves
 # QEMU through semihosting SYS_EXIT instead. The runner enables semihosting
-# and appends "qemu_exit=semihosting" to the command line; only then does the
-# kernel use it (a real board has no debugger to catch the HLT). Mapping:
+# and puts "qemu_exit=semihosting" first on the command line (words after " -- "
+# are init's arguments); only then does the kernel use it (a real board has no
+# debugger to catch the HLT). Mapping:
 #   kernel arch_poweroff(0)        -> PSCI SYSTEM_OFF        -> QEMU exit 0
 #   kernel arch_poweroff(s), s > 0 -> SYS_EXIT(64 + min(s,63)) -> QEMU exit 64+s
 # qemu_status turns 64..127 back into s; anything else (QEMU itself failed)
@@ -29,7 +30,7 @@ qemu_cmd() {
 	[ -n "${GIC:-}" ] && machine="$machine,gic-version=$GIC"
 	[ "${EL2:-0}" = 1 ] && machine="$machine,virtualization=on"
 	QEMU=(qemu-system-aarch64 -M "$machine" -cpu "${CPU:-cortex-a76}" -smp "$CPUS" -m "$MEM"
-		-kernel "$B/Image" -append "$CMDLINE qemu_exit=semihosting"
+		-kernel "$B/Image" -append "qemu_exit=semihosting $CMDLINE"
 		-semihosting-config enable=on,target=native)
 	[ -f "$B/initrd.cpio" ] && QEMU+=(-initrd "$B/initrd.cpio")
 	QEMU+=(-global virtio-mmio.force-legacy=false)

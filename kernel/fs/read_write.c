@@ -52,30 +52,45 @@ static ssize_t rw_at_fpos(struct file *file, struct iov_iter *iter, bool write)
 	return ret;
 }
 
+/* The checks read(2) and pread(2) share: > 0 go on, else the answer. */
+static ssize_t rw_verify(struct file *file, struct iov_iter *iter, bool write)
+{
+	if (!(file->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (!(write ? file->f_op->write : file->f_op->read))
+		return !write && S_ISDIR(file->f_inode->i_mode) ? -EISDIR : -EINVAL;
+	if (iter->count > MAX_RW_COUNT)
+		iter->count = MAX_RW_COUNT;
+	return iter->count ? 1 : 0;
+}
+
 ssize_t vfs_read(struct file *file, struct iov_iter *to)
 {
-	if (!(file->f_mode & FMODE_READ))
-		return -EBADF;
-	if (!file->f_op->read)
-		return S_ISDIR(file->f_inode->i_mode) ? -EISDIR : -EINVAL;
-	if (to->count > MAX_RW_COUNT)
-		to->count = MAX_RW_COUNT;
-	if (!to->count)
-		return 0;
-	return rw_at_fpos(file, to, false);
+	ssize_t ret = rw_verify(file, to, false);
+
+	return ret > 0 ? rw_at_fpos(file, to, false) : ret;
 }
 
 ssize_t vfs_write(struct file *file, struct iov_iter *from)
 {
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	if (!file->f_op->write)
+	ssize_t ret = rw_verify(file, from, true);
+
+	return ret > 0 ? rw_at_fpos(file, from, true) : ret;
+}
+
+/* pread/pwrite: at pos, f_pos untouched (no f_pos_lock); -ESPIPE without a position.
+ * As on Linux, pwrite to an O_APPEND file appends (the file system moves pos). */
+static ssize_t vfs_rw_at(struct file *file, struct iov_iter *iter, loff_t pos, bool write)
+{
+	ssize_t ret = rw_verify(file, iter, write);
+
+	if (ret <= 0)
+		return ret;
+	if (!(file->f_mode & FMODE_LSEEK))
+		return -ESPIPE;
+	if (pos < 0)
 		return -EINVAL;
-	if (from->count > MAX_RW_COUNT)
-		from->count = MAX_RW_COUNT;
-	if (!from->count)
-		return 0;
-	return rw_at_fpos(file, from, true);
+	return (write ? file->f_op->write : file->f_op->read)(file, iter, &pos);
 }
 
 ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t *pos)
@@ -154,6 +169,30 @@ long sys_read(unsigned int fd, char __user *buf, size_t count)
 long sys_write(unsigned int fd, const char __user *buf, size_t count)
 {
 	return rw_user(fd, (char __user *)buf, count, true);
+}
+
+static long prw_user(unsigned int fd, char __user *buf, size_t count, long pos, bool write)
+{
+	struct file *file = fget(fd);
+	struct iov_iter iter;
+	ssize_t ret;
+
+	if (!file)
+		return -EBADF;
+	iov_iter_init(&iter, true, buf, count);
+	ret = vfs_rw_at(file, &iter, pos, write);
+	fput(file);
+	return ret;
+}
+
+long sys_pread64(unsigned int fd, char __user *buf, size_t count, long pos)
+{
+	return prw_user(fd, buf, count, pos, false);
+}
+
+long sys_pwrite64(unsigned int fd, const char __user *buf, size_t count, long pos)
+{
+	return prw_user(fd, (char __user *)buf, count, pos, true);
 }
 
 long sys_lseek(unsigned int fd, long offset, unsigned int whence)

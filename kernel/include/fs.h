@@ -124,6 +124,7 @@ struct super_operations {
 };
 
 struct kstatfs {
+	uint64_t f_type;	/* the file system's magic number (uapi/faultline/statfs.h) */
 	uint64_t f_bsize, f_blocks, f_bfree, f_files, f_ffree;
 };
 
@@ -137,6 +138,14 @@ struct file_system_type {
 };
 
 #define SB_RDONLY	0x1u
+
+/* Lockdep subclasses of i_rwsem when one operation holds two or three (Linux's
+ * inode_i_mutex_lock_class, renumbered): the directory first (NORMAL), rename's
+ * other directory (PARENT2), then the inode the operation works on (CHILD: mkdir's
+ * new directory, rmdir's victim, the directory rename moves or replaces). */
+#define I_MUTEX_NORMAL	0
+#define I_MUTEX_PARENT2	1
+#define I_MUTEX_CHILD	2
 
 /*
  * One mounted (or test) file system.
@@ -422,11 +431,15 @@ extern const struct file_operations tty_fops;
 /* ---- system calls (kernel/task's table calls these) ------------------------------------ */
 long sys_read(unsigned int fd, char __user *buf, size_t count);
 long sys_write(unsigned int fd, const char __user *buf, size_t count);
+long sys_pread64(unsigned int fd, char __user *buf, size_t count, long pos);
+long sys_pwrite64(unsigned int fd, const char __user *buf, size_t count, long pos);
 long sys_open(const char __user *path, int flags, unsigned int mode);
 long sys_close(unsigned int fd);
 long sys_lseek(unsigned int fd, long offset, unsigned int whence);
 long sys_fstat(unsigned int fd, struct stat __user *statbuf);
 long sys_stat(const char __user *path, struct stat __user *statbuf);
+struct statfs;
+long sys_statfs(const char __user *path, struct statfs __user *buf);
 long sys_getdents64(unsigned int fd, void __user *dirent, unsigned int count);
 long sys_pipe(int __user *fds);
 long sys_dup(unsigned int fd);

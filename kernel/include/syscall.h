@@ -42,5 +42,6 @@ long sys_set_tls(uintptr_t tp);
 long sys_uname(struct new_utsname *buf);
 long sys_fl_vmstat(struct fl_vmstat *buf, size_t size);
 long sys_fl_proclist(struct fl_procinfo *buf, size_t n);
+long sys_reboot(int magic1, int magic2, unsigned int cmd, void *arg);
 
 #endif

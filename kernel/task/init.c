@@ -12,6 +12,7 @@
 #include <string.h>
 #include <fs.h>
 #include <file.h>
+#include <boot.h>
 #include <uapi/faultline/fcntl.h>
 
 static const char *const init_envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", NULL };
@@ -35,13 +36,41 @@ static void open_console_fds(void)
 	}
 }
 
+#define INIT_MAX_ARGS	8
+
+/* argv of pid 1: the program, then the words after " -- " on the command line (as
+ * Linux: "init=/tests/fstests -- durability"). Fills argv; words are copied to buf. */
+static void init_argv(const char *path, const char **argv, char *buf, size_t size)
+{
+	const char *rest = cmdline_string();
+	int n = 0;
+
+	while ((rest = strchr(rest, ' ')) && strncmp(rest, " -- ", 4))
+		rest++;
+
+	argv[n++] = path;
+	if (rest)
+		strlcpy(buf, rest + 4, size);
+	for (char *p = rest ? buf : NULL; p && *p && n < INIT_MAX_ARGS + 1;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p)
+			argv[n++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	argv[n] = NULL;
+}
+
 /* The thread of pid 1: become the program, then leave for user mode. */
 static void init_thread_fn(void *arg)
 {
 	const char *path = arg;
-	const char *argv[] = { path, NULL };
+	const char *argv[INIT_MAX_ARGS + 2];
+	static char args[256];
 	int err;
 
+	init_argv(path, argv, args, sizeof(args));
 	open_console_fds();
 	err = kernel_execve(path, argv, init_envp);
 	if (err) {

@@ -58,6 +58,10 @@ SYSCALL_WRAP1(fsync, unsigned int)
 SYSCALL_WRAP0(sync)
 SYSCALL_WRAP2(truncate, const char *, long)
 SYSCALL_WRAP2(ftruncate, unsigned int, long)
+SYSCALL_WRAP2(statfs, const char *, struct statfs *)
+SYSCALL_WRAP4(reboot, int, int, unsigned int, void *)
+SYSCALL_WRAP4(pread64, unsigned int, char *, size_t, long)
+SYSCALL_WRAP4(pwrite64, unsigned int, const char *, size_t, long)
 /* vm */
 SYSCALL_WRAP6(mmap, unsigned long, unsigned long, unsigned long, unsigned long,
 	      unsigned long, unsigned long)
@@ -113,7 +117,8 @@ static const struct syscall_entry syscall_table[__NR_syscalls] = {
 	SC(set_tls, 1), SC(chdir, 1), SC(getcwd, 2), SC(uname, 1), SC(link, 2), SC(unlink, 1),
 	SC(fl_vmstat, 2), SC(fl_proclist, 2), SC(msync, 3),
 	SC(mkdir, 2), SC(rmdir, 1), SC(rename, 2), SC(fsync, 1), SC(sync, 0), SC(truncate, 2),
-	SC(ftruncate, 2),
+	SC(ftruncate, 2), SC(statfs, 2), SC(reboot, 4),
+	SC(pread64, 4), SC(pwrite64, 4),
 };
 
 static bool strace_on(void)

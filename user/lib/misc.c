@@ -1,6 +1,6 @@
 /*
  * misc.c - the remaining POSIX and Faultline calls: pipe dup dup2 chdir getcwd sched_yield
- * uname gettid futex_wait futex_wake fl_vmstat fl_proclist.
+ * uname gettid futex_wait futex_wake fl_vmstat fl_proclist reboot.
  */
 #include <errno.h>
 #include <sched.h>
@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <faultline.h>
+#include <sys/reboot.h>
 #include "fl_internal.h"
 
 int pipe(int fds[2])
@@ -72,4 +73,9 @@ int fl_vmstat(struct fl_vmstat *st)
 int fl_proclist(struct fl_procinfo *buf, int n)
 {
 	return fl_ret(SYS2(__NR_fl_proclist, buf, n));
+}
+
+int reboot(int cmd)
+{
+	return fl_ret(SYS4(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd, NULL));
 }

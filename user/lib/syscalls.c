@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include "fl_internal.h"
@@ -48,6 +49,16 @@ int close(int fd)
 	return fl_ret(SYS1(__NR_close, fd));
 }
 ALIAS(close);
+
+ssize_t pread(int fd, void *buf, size_t n, off_t pos)
+{
+	return fl_ret(SYS4(__NR_pread64, fd, buf, n, pos));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t pos)
+{
+	return fl_ret(SYS4(__NR_pwrite64, fd, buf, n, pos));
+}
 
 off_t lseek(int fd, off_t off, int whence)
 {
@@ -137,11 +148,13 @@ int rmdir(const char *path)
 }
 ALIAS(rmdir);
 
-/* newlib's rename() calls _rename_r, which calls this. */
-int _rename(const char *old, const char *new)
+/* newlib's own rename() (built without HAVE_RENAME) is link + unlink: not atomic, no
+ * directories, EEXIST over an existing name. This one is the system call. */
+int rename(const char *old, const char *new)
 {
 	return fl_ret(SYS2(__NR_rename, old, new));
 }
+ALIAS(rename);
 
 int fsync(int fd)
 {
@@ -165,3 +178,8 @@ int ftruncate(int fd, off_t length)
 	return fl_ret(SYS2(__NR_ftruncate, fd, length));
 }
 ALIAS(ftruncate);
+
+int statfs(const char *path, struct statfs *buf)
+{
+	return fl_ret(SYS2(__NR_statfs, path, buf));
+}

@@ -803,56 +803,34 @@ static int test_vmalock_stress(void)
 	return 0;
 }
 
-/* /proc's formats: /tests/proctests, which prints its own details. */
-static int test_procfs(void)
+/*
+ * Suites that are whole programs (/tests/NAME: proctests, mmaptests, policytests, fstests)
+ * run as one test each; they print their own per-test lines.
+ */
+static int run_suite(const char *name)
 {
-	char *argv[] = { "/tests/proctests", NULL };
-	pid_t pid = fork();
+	char path[64];
+	char *argv[] = { (char *)name, NULL };
+	pid_t pid;
 
+	snprintf(path, sizeof(path), "/tests/%s", name);
+	fflush(NULL);
+	pid = fork();
 	if (pid == 0) {
-		execve(argv[0], argv, environ);
-		_exit(127);
+		execve(path, argv, environ);
+		_exit(99);
 	}
-	return pid < 0 ? fail("fork") : wait_code(pid);
+	EXPECT(pid > 0, "fork: %s", strerror(errno));
+	EXPECT(wait_code(pid) == 0, "%s reported failures (99: exec failed)", path);
+	return 0;
 }
+
+static int test_procfs(void) { return run_suite("proctests"); }
+static int test_mmaptests(void) { return run_suite("mmaptests"); }
+static int test_policytests(void) { return run_suite("policytests"); }
+static int test_fstests(void) { return run_suite("fstests"); }
 
 /* ---- runner ---- */
-
-/* ---- file mmap: the page-cache suite (user/tests/mmaptests.c) runs as one test ---- */
-
-static int test_mmaptests(void)
-{
-	char *argv[] = { "mmaptests", NULL };
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		execve("/tests/mmaptests", argv, environ);
-		_exit(99);
-	}
-	EXPECT(pid > 0, "fork: %s", strerror(errno));
-	EXPECT(wait_code(pid) == 0, "/tests/mmaptests reported failures (99: exec failed)");
-	return 0;
-}
-
-/* ---- the file-fault retry lab: each fault policy with a block delay (policytests.c) ---- */
-
-static int test_policytests(void)
-{
-	char *argv[] = { "policytests", NULL };
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		execve("/tests/policytests", argv, environ);
-		_exit(99);
-	}
-	EXPECT(pid > 0, "fork: %s", strerror(errno));
-	EXPECT(wait_code(pid) == 0, "/tests/policytests reported failures (99: exec failed)");
-	return 0;
-}
 
 static const struct test tests[] = {
 	{ "fork_exit_wait", test_fork_exit_wait },
@@ -877,6 +855,7 @@ static const struct test tests[] = {
 	{ "policytests", test_policytests },
 	{ "procfs", test_procfs },
 	{ "mmaptests", test_mmaptests },
+	{ "fstests", test_fstests },
 };
 
 static int run_one(int i)

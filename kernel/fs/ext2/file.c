@@ -79,14 +79,30 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 	return 0;	/* an error shows as !uptodate (PG_error), as for an async read */
 }
 
-/* Copy one block-sized piece of a folio into its disk block's buffer. */
+static bool all_zero(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/*
+ * Copy one block-sized piece of a folio into its disk block's buffer. A hole whose
+ * bytes are all zero stays a hole: with blocks smaller than a page, write(2) into one
+ * block of a sparse file must not allocate the page's other blocks (st_blocks and the
+ * free count would change whenever the flusher ran); a non-zero MAP_SHARED store into
+ * a hole allocates its block here.
+ */
 static int write_folio_block(struct inode *inode, uint64_t iblock, const char *src)
 {
 	struct buffer_head *bh;
 	uint32_t block;
-	int err = ext2_map_block(inode, iblock, true, &block);
+	int err = ext2_map_block(inode, iblock, false, &block);
 
-	if (err)
+	if (!err && !block && !all_zero(src, inode->i_sb->s_blocksize))
+		err = ext2_map_block(inode, iblock, true, &block);
+	if (err || !block)
 		return err;
 	bh = sb_getblk(inode->i_sb, block);
 	if (!bh)

@@ -88,6 +88,7 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *buf)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
+	buf->f_type = EXT2_SUPER_MAGIC;
 	buf->f_bsize = sb->s_blocksize;
 	buf->f_blocks = sbi->s_blocks_count;
 	buf->f_bfree = READ_ONCE(sbi->s_es->s_free_blocks_count);
