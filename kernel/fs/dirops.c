@@ -301,7 +301,7 @@ long sys_rename(const char __user *oldpath, const char __user *newpath)
 	mutex_lock(&sb->s_rename_mutex);
 	down_write(&op.dir->d_inode->i_rwsem);
 	if (np.dir != op.dir)
-		down_write(&np.dir->d_inode->i_rwsem);
+		down_write_nested(&np.dir->d_inode->i_rwsem, I_MUTEX_PARENT2);
 	err = do_rename_locked(&op, &np);
 	if (np.dir != op.dir)
 		up_write(&np.dir->d_inode->i_rwsem);

@@ -58,6 +58,8 @@ void __init_rwsem(struct rw_semaphore *s, const char *name, const struct lock_cl
 
 void down_read(struct rw_semaphore *s);		/* Sleeps: yes */
 void down_write(struct rw_semaphore *s);	/* Sleeps: yes */
+/* A second lock of the same class, in an order the caller keeps (lockdep subclass). */
+void down_write_nested(struct rw_semaphore *s, unsigned int subclass);
 bool down_read_trylock(struct rw_semaphore *s);
 bool down_write_trylock(struct rw_semaphore *s);
 void up_read(struct rw_semaphore *s);

@@ -140,9 +140,8 @@ bool down_read_trylock(struct rw_semaphore *s)
 	return ok;
 }
 
-void down_write(struct rw_semaphore *s)
+static void __down_write(struct rw_semaphore *s, unsigned int subclass, uintptr_t ip)
 {
-	uintptr_t ip = _RET_IP_;
 	struct thread *me;
 
 	might_sleep();
@@ -150,7 +149,7 @@ void down_write(struct rw_semaphore *s)
 	if (atomic_load_relaxed(&s->owner) == me)
 		panic("rwsem '%s': recursive down_write at 0x%lx, already taken at 0x%lx",
 		      s->name, (unsigned long)ip, (unsigned long)s->owner_pc);
-	lock_acquire(&s->dep, 0, false, false, ip);
+	lock_acquire(&s->dep, subclass, false, false, ip);
 	spin_lock(&s->wait_lock);
 	if (s->count == 0 && list_empty(&s->waiters)) {
 		set_count(s, RWSEM_WRITER_HELD);
@@ -162,6 +161,16 @@ void down_write(struct rw_semaphore *s)
 	rwsem_trace(s, TRACE_MMAP_LOCK_ACQUIRE, TRACE_LOCK_WRITE);
 	s->owner_pc = ip;
 	spin_unlock(&s->wait_lock);
+}
+
+void down_write(struct rw_semaphore *s)
+{
+	__down_write(s, 0, _RET_IP_);
+}
+
+void down_write_nested(struct rw_semaphore *s, unsigned int subclass)
+{
+	__down_write(s, subclass, _RET_IP_);
 }
 
 bool down_write_trylock(struct rw_semaphore *s)

@@ -90,7 +90,7 @@ static int ext2_mkdir(struct inode *dir, struct dentry *dentry, umode_t mode)
 	if (IS_ERR(inode))
 		return (int)PTR_ERR(inode);
 	inode->i_nlink = 2;
-	down_write(&inode->i_rwsem);
+	down_write_nested(&inode->i_rwsem, I_MUTEX_CHILD);
 	err = ext2_make_empty(inode, dir);
 	up_write(&inode->i_rwsem);
 	if (!err)
@@ -110,7 +110,7 @@ static int ext2_rmdir(struct inode *dir, struct dentry *dentry)
 	struct inode *inode = dentry->d_inode;
 	int err;
 
-	down_write(&inode->i_rwsem);
+	down_write_nested(&inode->i_rwsem, I_MUTEX_CHILD);
 	err = ext2_empty_dir(inode);
 	if (err == 0)
 		err = -ENOTEMPTY;
@@ -133,7 +133,7 @@ static int ext2_rename_over(struct inode *new_dir, struct dentry *new, struct in
 	int err;
 
 	if (S_ISDIR(target->i_mode)) {
-		down_write(&target->i_rwsem);
+		down_write_nested(&target->i_rwsem, I_MUTEX_CHILD);
 		err = ext2_empty_dir(target);
 		up_write(&target->i_rwsem);
 		if (err <= 0)
@@ -173,7 +173,7 @@ static int ext2_rename(struct inode *old_dir, struct dentry *old, struct inode *
 	inode->i_ctime = current_time(inode);
 	mark_inode_dirty(inode);
 	if (dir && old_dir != new_dir) {
-		down_write(&inode->i_rwsem);
+		down_write_nested(&inode->i_rwsem, I_MUTEX_CHILD);
 		err = ext2_set_link(inode, "..", 2, new_dir);
 		up_write(&inode->i_rwsem);
 		inode_dec_link(old_dir);
