@@ -112,7 +112,7 @@ static const struct super_operations ext2_sops = {
 static int ext2_check_super(struct super_block *sb, const struct ext2_super_block *es,
 			    uint64_t dev_blocks)
 {
-	uint32_t bs = 1024u << es->s_log_block_size;
+	uint32_t bs;
 	uint64_t groups;
 
 	if (es->s_magic != EXT2_SUPER_MAGIC)
@@ -123,6 +123,7 @@ static int ext2_check_super(struct super_block *sb, const struct ext2_super_bloc
 	if (es->s_log_block_size > 2)
 		REFUSE("%s: block size 2^%u KiB is not supported (1, 2 or 4 KiB)\n",
 		       sb->s_bdev->name, es->s_log_block_size);
+	bs = 1024u << es->s_log_block_size;
 	if (es->s_feature_incompat & ~EXT2_FEATURE_INCOMPAT_SUPP)
 		REFUSE("%s: incompatible features 0x%x (an ext3/ext4 image? make it with mke2fs -t "
 		       "ext2)\n", sb->s_bdev->name, es->s_feature_incompat);
