@@ -20,6 +20,8 @@ gdb-multiarch:gdb-multiarch
 dtc:device-tree-compiler
 python3:python3
 /usr/sbin/mke2fs:e2fsprogs
+clang-14:clang-14
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 rsvg-convert:librsvg2-bin
 /usr/src/newlib/newlib-3.3.0.tar.xz:newlib-source
 "

@@ -188,6 +188,53 @@ struct dentry *d_lookup(struct dentry *parent, const char *name, size_t len)
 	return child;
 }
 
+/* An unreferenced dentry below root, or NULL. A dentry with children is
+ * referenced by them, so what is found is a leaf. Locks: dcache_lock. */
+static struct dentry *find_unused(struct dentry *root)
+{
+	struct dentry *dir = root;
+	struct list_head *next = root->d_subdirs.next;
+
+	assert_spin_locked(&dcache_lock);
+	for (;;) {
+		if (next == &dir->d_subdirs) {		/* dir done: on to its next sibling */
+			if (dir == root)
+				return NULL;
+			next = dir->d_child.next;
+			dir = dir->d_parent;
+			continue;
+		}
+		struct dentry *child = list_entry(next, struct dentry, d_child);
+
+		if (!child->d_count)
+			return child;
+		if (!list_empty(&child->d_subdirs)) {
+			dir = child;
+			next = child->d_subdirs.next;
+		} else {
+			next = next->next;
+		}
+	}
+}
+
+void shrink_dcache_parent(struct dentry *root)
+{
+	for (;;) {
+		struct dentry *victim;
+
+		spin_lock(&dcache_lock);
+		victim = find_unused(root);
+		if (victim) {
+			victim->d_flags |= DCACHE_UNHASHED;	/* so its last dput frees it */
+			dget_locked(victim);
+		}
+		spin_unlock(&dcache_lock);
+		if (!victim)
+			return;
+		dput(victim);
+	}
+}
+
 void d_delete(struct dentry *dentry)
 {
 	spin_lock(&dcache_lock);

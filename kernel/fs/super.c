@@ -209,6 +209,86 @@ int sync_filesystem(struct super_block *sb, bool wait)
 	return err;
 }
 
+/* Take sb's mount out of the table; the dentry it was mounted on (a reference
+ * for the caller to drop) and the vfsmount to free. Locks: mount_mutex. */
+static struct dentry *detach_mount(struct super_block *sb, struct vfsmount **mntp)
+{
+	struct vfsmount *mnt = sb->s_mnt;
+	struct dentry *mp = NULL;
+
+	mutex_assert_held(&mount_mutex);
+	spin_lock(&mount_lock);
+	list_del(&sb->s_list);
+	INIT_LIST_HEAD(&sb->s_list);
+	if (mnt && root_mnt == mnt) {
+		root_mnt = NULL;
+	} else if (mnt) {
+		mp = mnt->mnt_mountpoint;
+		spin_lock(&dcache_lock);
+		mp->d_mounted = NULL;
+		spin_unlock(&dcache_lock);
+	}
+	sb->s_mnt = NULL;
+	spin_unlock(&mount_lock);
+	*mntp = mnt;
+	return mp;
+}
+
+/* The last of sb: its root dentry and inode, then the file system's own data. */
+static void generic_shutdown_super(struct super_block *sb)
+{
+	spin_lock(&dcache_lock);
+	sb->s_root->d_flags |= DCACHE_UNHASHED;	/* so the dput frees it */
+	spin_unlock(&dcache_lock);
+	dput(sb->s_root);
+	sb->s_root = NULL;
+	spin_lock(&sb->s_inode_lock);
+	if (!list_empty(&sb->s_inodes))
+		printk("vfs: %s: inodes still in use at unmount (a reference leak); they stay "
+		       "allocated\n", sb->s_type->name);
+	spin_unlock(&sb->s_inode_lock);
+	if (sb->s_op && sb->s_op->put_super && !(sb->s_flags & SB_RDONLY))
+		sb->s_op->put_super(sb);
+	if (sb->s_type->kill_sb)
+		sb->s_type->kill_sb(sb);
+}
+
+/* Only the root's own reference left, nothing mounted on it? Locks: dcache_lock. */
+static bool sb_busy(struct super_block *sb)
+{
+	assert_spin_locked(&dcache_lock);
+	return sb->s_root->d_count > 1 || !list_empty(&sb->s_root->d_subdirs) ||
+	       sb->s_root->d_mounted;
+}
+
+int do_umount(struct super_block *sb)
+{
+	struct vfsmount *mnt;
+	struct dentry *mp;
+	bool busy;
+	int err;
+
+	sync_all_mappings();
+	mutex_lock(&mount_mutex);
+	err = sync_filesystem(sb, true);
+	shrink_dcache_parent(sb->s_root);
+	spin_lock(&dcache_lock);
+	busy = sb_busy(sb);
+	spin_unlock(&dcache_lock);
+	if (busy) {
+		mutex_unlock(&mount_mutex);
+		return -EBUSY;
+	}
+	mp = detach_mount(sb, &mnt);
+	mutex_unlock(&mount_mutex);
+	generic_shutdown_super(sb);
+	kfree(mnt);
+	if (mp)
+		dput(mp);
+	kfree(sb);
+	return err;
+}
+
 /* Each super block in turn (the list only grows while the system runs). */
 void sync_filesystems(bool wait)
 {

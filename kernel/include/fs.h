@@ -134,6 +134,8 @@ struct kstatfs {
 struct file_system_type {
 	const char *name;
 	int (*fill_super)(struct super_block *sb, const char *dev_name);
+	/* Unmount, after the VFS dropped every inode: free what fill_super set up. */
+	void (*kill_sb)(struct super_block *sb);
 	struct file_system_type *next;
 };
 
@@ -258,6 +260,8 @@ void d_instantiate(struct dentry *dentry, struct inode *inode);
 struct dentry *d_lookup(struct dentry *parent, const char *name, size_t len);
 void d_delete(struct dentry *dentry);		/* unhash: the name is gone */
 struct dentry *d_make_root(struct inode *root);
+/* Free every unreferenced dentry below root (unmount). Sleeps: may (iput). */
+void shrink_dcache_parent(struct dentry *root);
 
 struct inode *new_inode(struct super_block *sb, umode_t mode);	/* fresh number, i_count 1 */
 /* The cached inode ino of sb, or a new one for the caller to fill (*is_new;
@@ -277,6 +281,10 @@ void register_filesystem(struct file_system_type *type);
 /* Mount type from device dev_name (NULL: none) on the directory at path ("/"
  * for the root mount). 0, or the mount's error. */
 int do_mount(const char *dev_name, const char *path, const char *type, unsigned int flags);
+/* Unmount sb: write it back, free its dentries, inodes and the file system's
+ * data, then sb. -EBUSY (nothing changed but the writeback) while a file,
+ * a cwd or a mount still uses it. */
+int do_umount(struct super_block *sb);
 /* Write every dirty inode and block of every file system. */
 void sync_filesystems(bool wait);
 /* Call f for every mounted super block, mounts held still (mount_mutex). */

@@ -265,13 +265,28 @@ static void release_mapping(struct address_space *mapping)
 	wake_up_all(&wb_done_wq);
 }
 
-/* Write every mapping that is dirty now; sync: also wait for the I/O. */
+/* Mappings on the dirty list now. */
+static long nr_dirty_mappings(void)
+{
+	struct address_space *mapping;
+	long n = 0;
+
+	spin_lock(&wb_lock);
+	list_for_each_entry(mapping, &dirty_mappings, dirty_node)
+		n++;
+	spin_unlock(&wb_lock);
+	return n;
+}
+
+/* Write every mapping that is dirty now, each once (a folio whose write fails
+ * stays dirty and requeues its mapping at the tail: the next pass retries it,
+ * not this one); sync: also wait for the I/O. */
 static void writeback_all(bool sync)
 {
 	struct address_space *mapping;
-	long rounds = 0;
+	long rounds = 0, n = nr_dirty_mappings();
 
-	while ((mapping = grab_dirty_mapping()) != NULL && rounds++ < 100000) {
+	while (rounds++ < n && (mapping = grab_dirty_mapping()) != NULL) {
 		if (sync)
 			filemap_write_and_wait_range(mapping, 0, INT64_MAX);
 		else {
@@ -281,8 +296,6 @@ static void writeback_all(bool sync)
 		}
 		release_mapping(mapping);
 	}
-	if (mapping)
-		release_mapping(mapping);
 }
 
 void sync_all_mappings(void)

@@ -46,6 +46,19 @@ static unsigned int find_zero(const uint8_t *map, unsigned int from, unsigned in
 	return n;
 }
 
+/* Is block the primary super block or descriptors, or group gd's bitmaps or inode table? */
+static bool in_system_zone(struct super_block *sb, const struct ext2_group_desc *gd,
+			   uint32_t block)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	uint32_t itb = (uint32_t)(((uint64_t)sbi->s_inodes_per_group * sbi->s_inode_size +
+				   sb->s_blocksize - 1) >> sb->s_blocksize_bits);
+
+	return block <= sbi->s_first_data_block + sbi->s_gdb_count ||
+	       block == gd->bg_block_bitmap || block == gd->bg_inode_bitmap ||
+	       (block >= gd->bg_inode_table && block - gd->bg_inode_table < itb);
+}
+
 /* Take a free block of group g at or after bit from. Locks: s_lock. */
 static int alloc_in_group(struct super_block *sb, unsigned int g, unsigned int from, uint32_t *out)
 {
@@ -66,6 +79,13 @@ static int alloc_in_group(struct super_block *sb, unsigned int g, unsigned int f
 		brelse(bh);
 		ext2_error(sb, __func__, "group %u: its free count says %u but the bitmap is full", g,
 			   gd->bg_free_blocks_count);
+		return -EIO;
+	}
+	if (in_system_zone(sb, gd, sbi->s_first_data_block + g * sbi->s_blocks_per_group + bit)) {
+		brelse(bh);
+		ext2_error(sb, __func__, "group %u: the bitmap says block %u is free but it holds "
+			   "the super block, a bitmap or the inode table", g,
+			   sbi->s_first_data_block + g * sbi->s_blocks_per_group + bit);
 		return -EIO;
 	}
 	set_bit_le((uint8_t *)bh->b_data, bit, true);

@@ -56,68 +56,90 @@ static struct buffer_head *dir_bread(struct inode *dir, unsigned long n, int *er
 }
 
 /*
- * Walk the entries of dir; fn(de, bh, off, prev_off, arg) returns >0 to stop
- * with success, <0 to stop with that error, 0 to go on. Returns 0 when the
- * walk ended without a stop, 1 when fn stopped it, or -errno.
+ * The one walk over a directory's entries, block by block, every entry
+ * checked (dirent_at) before it is handed out:
+ *
+ *   struct dir_iter it;
+ *   dir_iter_start(&it, dir, first_block);
+ *   while (dir_next(&it)) { ... it.de, it.bh, it.off, it.prev ... }
+ *   dir_iter_end(&it);            it.err: 0 at the end, or -EIO
+ *
+ * A caller that stops early keeps it.bh (the entry's block) until dir_iter_end.
  */
-typedef int (*dirent_fn)(struct inode *dir, struct ext2_dir_entry *de, struct buffer_head *bh,
-			 unsigned int off, int prev, void *arg);
-
-static int dir_walk(struct inode *dir, dirent_fn fn, void *arg)
-{
-	int err = 0;
-
-	for (unsigned long n = 0; n < dir_blocks(dir); n++) {
-		struct buffer_head *bh = dir_bread(dir, n, &err);
-		int prev = -1, ret = 0;
-
-		if (!bh)
-			return err;
-		for (unsigned int off = 0; off < bh->b_size && !ret;) {
-			struct ext2_dir_entry *de = dirent_at(dir, bh, off);
-
-			if (!de) {
-				ret = -EIO;
-				break;
-			}
-			ret = fn(dir, de, bh, off, prev, arg);
-			prev = (int)off;
-			off += de->rec_len;
-		}
-		brelse(bh);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-struct find_arg {
-	const char *name;
-	size_t len;
-	uint32_t ino;
+struct dir_iter {
+	struct inode *dir;
+	unsigned long n;		/* the block being walked */
+	struct buffer_head *bh;		/* block n, or NULL before it is read */
+	unsigned int off;		/* it.de's byte offset in the block */
+	int prev;			/* the entry before it in the block, or -1 */
+	struct ext2_dir_entry *de;	/* the current entry */
+	int err;
 };
 
-static int find_fn(struct inode *dir, struct ext2_dir_entry *de, struct buffer_head *bh,
-		   unsigned int off, int prev, void *arg)
+static void dir_iter_start(struct dir_iter *it, struct inode *dir, unsigned long first)
 {
-	struct find_arg *a = arg;
+	*it = (struct dir_iter){ .dir = dir, .n = first, .prev = -1 };
+}
 
-	if (de->inode && de->name_len == a->len && !memcmp(de->name, a->name, a->len)) {
-		a->ino = de->inode;
-		return 1;
+static void dir_iter_end(struct dir_iter *it)
+{
+	brelse(it->bh);
+	it->bh = NULL;
+}
+
+/* The next entry (true), or false at the end of the directory or on an error. */
+static bool dir_next(struct dir_iter *it)
+{
+	if (it->bh && it->de) {			/* step over the current entry */
+		it->prev = (int)it->off;
+		it->off += it->de->rec_len;
 	}
-	return 0;
+	if (it->bh && it->off >= it->bh->b_size) {	/* on to the next block */
+		dir_iter_end(it);
+		it->n++;
+	}
+	if (!it->bh) {
+		if (it->n >= dir_blocks(it->dir))
+			return false;
+		it->bh = dir_bread(it->dir, it->n, &it->err);
+		if (!it->bh)
+			return false;
+		it->off = 0;
+		it->prev = -1;
+	}
+	it->de = dirent_at(it->dir, it->bh, it->off);
+	if (!it->de)
+		it->err = -EIO;
+	return it->de != NULL;
+}
+
+static bool de_named(const struct ext2_dir_entry *de, const char *name, size_t len)
+{
+	return de->inode && de->name_len == len && !memcmp(de->name, name, len);
+}
+
+/* Walk to the live entry called name: 0 with it at the entry (dir_iter_end it),
+ * -ENOENT or -EIO (nothing held). */
+static int find_named(struct inode *dir, const char *name, size_t len, struct dir_iter *it)
+{
+	dir_iter_start(it, dir, 0);
+	while (dir_next(it))
+		if (de_named(it->de, name, len))
+			return 0;
+	dir_iter_end(it);
+	return it->err ? it->err : -ENOENT;
 }
 
 int ext2_find_entry(struct inode *dir, const char *name, size_t len, uint32_t *ino)
 {
-	struct find_arg a = { name, len, 0 };
-	int ret = dir_walk(dir, find_fn, &a);
+	struct dir_iter it;
+	int err = find_named(dir, name, len, &it);
 
-	if (ret < 0)
-		return ret;
-	*ino = a.ino;
-	return ret ? 0 : -ENOENT;
+	if (err)
+		return err;
+	*ino = it.de->inode;
+	dir_iter_end(&it);
+	return 0;
 }
 
 static uint8_t ext2_file_type(umode_t mode)
@@ -151,23 +173,12 @@ static void dir_changed(struct inode *dir)
 	mark_inode_dirty(dir);
 }
 
-struct add_arg {
-	const char *name;
-	size_t len;
-	struct inode *inode;
-};
-
-static int add_fn(struct inode *dir, struct ext2_dir_entry *de, struct buffer_head *bh,
-		  unsigned int off, int prev, void *arg)
+/* Put the entry for name into de's free space (splitting a live de). */
+static void add_into(struct inode *dir, struct ext2_dir_entry *de, const char *name, size_t len,
+		     struct inode *inode)
 {
-	struct add_arg *a = arg;
-	unsigned int need = EXT2_DIR_REC_LEN(a->len);
 	unsigned int used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
 
-	if (de->inode && de->name_len == a->len && !memcmp(de->name, a->name, a->len))
-		return -EEXIST;
-	if (de->rec_len - used < need)
-		return 0;
 	if (used) {		/* split: the new entry takes the space after this one */
 		struct ext2_dir_entry *nde = (struct ext2_dir_entry *)((char *)de + used);
 
@@ -175,13 +186,19 @@ static int add_fn(struct inode *dir, struct ext2_dir_entry *de, struct buffer_he
 		de->rec_len = (uint16_t)used;
 		de = nde;
 	}
-	fill_entry(dir, de, a->name, a->len, a->inode);
-	mark_buffer_dirty(bh);
-	return 1;
+	fill_entry(dir, de, name, len, inode);
+}
+
+/* Does de have room for an entry of len name bytes? */
+static bool de_has_room(const struct ext2_dir_entry *de, size_t len)
+{
+	unsigned int used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+
+	return de->rec_len - used >= EXT2_DIR_REC_LEN(len);
 }
 
 /* Add a new block to dir holding one entry for inode. */
-static int add_block(struct inode *dir, struct add_arg *a)
+static int add_block(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
 	unsigned long n = dir_blocks(dir);
 	struct ext2_dir_entry *de;
@@ -196,7 +213,7 @@ static int add_block(struct inode *dir, struct add_arg *a)
 		return -EIO;
 	de = (struct ext2_dir_entry *)bh->b_data;
 	de->rec_len = (uint16_t)bh->b_size;
-	fill_entry(dir, de, a->name, a->len, a->inode);
+	fill_entry(dir, de, name, len, inode);
 	mark_buffer_dirty(bh);
 	brelse(bh);
 	dir->i_size += (loff_t)dir->i_sb->s_blocksize;
@@ -205,91 +222,78 @@ static int add_block(struct inode *dir, struct add_arg *a)
 
 int ext2_add_link(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
-	struct add_arg a = { name, len, inode };
-	int ret = dir_walk(dir, add_fn, &a);
+	struct dir_iter it;
+	bool placed = false;
+	int err = 0;
 
-	if (ret == 0)
-		ret = add_block(dir, &a);
-	if (ret < 0)
-		return ret;
+	dir_iter_start(&it, dir, 0);
+	while (!err && !placed && dir_next(&it)) {
+		if (de_named(it.de, name, len)) {
+			err = -EEXIST;
+		} else if (de_has_room(it.de, len)) {
+			add_into(dir, it.de, name, len, inode);
+			mark_buffer_dirty(it.bh);
+			placed = true;
+		}
+	}
+	dir_iter_end(&it);
+	err = err ? err : it.err;
+	if (!err && !placed)
+		err = add_block(dir, name, len, inode);	/* no room anywhere: a new block */
+	if (err)
+		return err;
 	dir_changed(dir);
 	return 0;
-}
-
-static int delete_fn(struct inode *dir, struct ext2_dir_entry *de, struct buffer_head *bh,
-		     unsigned int off, int prev, void *arg)
-{
-	struct find_arg *a = arg;
-
-	if (!de->inode || de->name_len != a->len || memcmp(de->name, a->name, a->len))
-		return 0;
-	if (prev >= 0) {
-		struct ext2_dir_entry *pde = (struct ext2_dir_entry *)(bh->b_data + prev);
-
-		pde->rec_len = (uint16_t)(pde->rec_len + de->rec_len);
-	} else {
-		de->inode = 0;
-	}
-	mark_buffer_dirty(bh);
-	return 1;
 }
 
 int ext2_delete_entry(struct inode *dir, const char *name, size_t len)
 {
-	struct find_arg a = { name, len, 0 };
-	int ret = dir_walk(dir, delete_fn, &a);
+	struct dir_iter it;
+	int err = find_named(dir, name, len, &it);
 
-	if (ret < 0)
-		return ret;
-	if (!ret)
-		return -ENOENT;
+	if (err)
+		return err;
+	if (it.prev >= 0) {	/* merged into the entry before it */
+		struct ext2_dir_entry *pde = (struct ext2_dir_entry *)(it.bh->b_data + it.prev);
+
+		pde->rec_len = (uint16_t)(pde->rec_len + it.de->rec_len);
+	} else {		/* first in its block: keeps its length, inode 0 */
+		it.de->inode = 0;
+	}
+	mark_buffer_dirty(it.bh);
+	dir_iter_end(&it);
 	dir_changed(dir);
 	return 0;
-}
-
-static int set_fn(struct inode *dir, struct ext2_dir_entry *de, struct buffer_head *bh,
-		  unsigned int off, int prev, void *arg)
-{
-	struct add_arg *a = arg;
-
-	if (!de->inode || de->name_len != a->len || memcmp(de->name, a->name, a->len))
-		return 0;
-	fill_entry(dir, de, a->name, a->len, a->inode);
-	mark_buffer_dirty(bh);
-	return 1;
 }
 
 /* Point the existing entry name at inode (rename over a file; "..") */
 int ext2_set_link(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
-	struct add_arg a = { name, len, inode };
-	int ret = dir_walk(dir, set_fn, &a);
+	struct dir_iter it;
+	int err = find_named(dir, name, len, &it);
 
-	if (ret < 0)
-		return ret;
-	if (!ret)
-		return -ENOENT;
+	if (err)
+		return err;
+	fill_entry(dir, it.de, name, len, inode);
+	mark_buffer_dirty(it.bh);
+	dir_iter_end(&it);
 	dir_changed(dir);
 	return 0;
-}
-
-static int empty_fn(struct inode *dir, struct ext2_dir_entry *de, struct buffer_head *bh,
-		    unsigned int off, int prev, void *arg)
-{
-	if (!de->inode)
-		return 0;
-	if ((de->name_len == 1 && de->name[0] == '.') ||
-	    (de->name_len == 2 && de->name[0] == '.' && de->name[1] == '.'))
-		return 0;
-	return 1;
 }
 
 /* 1 if dir has only "." and "..", 0 if not, -errno. */
 int ext2_empty_dir(struct inode *dir)
 {
-	int ret = dir_walk(dir, empty_fn, NULL);
+	struct dir_iter it;
+	int empty = 1;
 
-	return ret < 0 ? ret : !ret;
+	dir_iter_start(&it, dir, 0);
+	while (empty && dir_next(&it))
+		if (it.de->inode && !(it.de->name_len == 1 && it.de->name[0] == '.') &&
+		    !(it.de->name_len == 2 && it.de->name[0] == '.' && it.de->name[1] == '.'))
+			empty = 0;
+	dir_iter_end(&it);
+	return it.err ? it.err : empty;
 }
 
 /* The first block of a new directory: "." and "..". */
@@ -320,49 +324,36 @@ int ext2_make_empty(struct inode *inode, struct inode *parent)
 
 /* ---- getdents: the position is the byte offset of the next entry ----------------- */
 
+static unsigned int dt_of(const struct ext2_dir_entry *de)
+{
+	static const unsigned int types[] = { DT_UNKNOWN, DT_REG, DT_DIR, DT_CHR, DT_BLK,
+					      DT_FIFO, DT_SOCK, DT_LNK };
+
+	return de->file_type < 8 ? types[de->file_type] : DT_UNKNOWN;
+}
+
 static int ext2_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct inode *dir = file->f_inode;
 	unsigned int bs = (unsigned int)dir->i_sb->s_blocksize;
-	int err = 0;
+	struct dir_iter it;
 
 	down_read(&dir->i_rwsem);
-	while (ctx->pos < dir->i_size) {
-		unsigned long n = (unsigned long)(ctx->pos / bs);
-		unsigned int off = 0, want = (unsigned int)(ctx->pos % bs);
-		struct buffer_head *bh = dir_bread(dir, n, &err);
-		bool stop = false;
+	/* from the start of the position's block: a position may be stale */
+	dir_iter_start(&it, dir, (unsigned long)(ctx->pos / bs));
+	while (ctx->pos < dir->i_size && dir_next(&it)) {
+		loff_t here = (loff_t)it.n * bs + it.off;
 
-		if (!bh)
+		if (here < ctx->pos)
+			continue;
+		if (it.de->inode && !dir_emit(ctx, it.de->name, it.de->name_len, it.de->inode,
+					      dt_of(it.de)))
 			break;
-		while (off < bs) {	/* from the block start: a position may be stale */
-			struct ext2_dir_entry *de = dirent_at(dir, bh, off);
-
-			if (!de) {
-				err = -EIO;
-				stop = true;
-				break;
-			}
-			if (off >= want && de->inode) {
-				unsigned int type = de->file_type < 8 ? (unsigned int[]){ DT_UNKNOWN,
-					DT_REG, DT_DIR, DT_CHR, DT_BLK, DT_FIFO, DT_SOCK,
-					DT_LNK }[de->file_type] : DT_UNKNOWN;
-
-				if (!dir_emit(ctx, de->name, de->name_len, de->inode, type)) {
-					stop = true;
-					break;
-				}
-			}
-			off += de->rec_len;
-			if (off > want)
-				ctx->pos = (loff_t)n * bs + off;
-		}
-		brelse(bh);
-		if (stop)
-			break;
+		ctx->pos = here + it.de->rec_len;
 	}
+	dir_iter_end(&it);
 	up_read(&dir->i_rwsem);
-	return ctx->written ? 0 : err;
+	return ctx->written ? 0 : it.err;
 }
 
 static int ext2_dir_fsync(struct file *file)

@@ -42,6 +42,27 @@ static bool ext2_mode_ok(umode_t mode)
 	       S_ISFIFO(mode) || S_ISBLK(mode) || (mode & S_IFMT) == S_IFSOCK;
 }
 
+/* i_blocks (512-byte units) against the block size, the file system and the
+ * block map: whole blocks, no more than there are, none for an empty map. */
+static int ext2_check_i_blocks(struct super_block *sb, unsigned long ino,
+			       const struct ext2_inode *raw)
+{
+	uint64_t per_block = sb->s_blocksize >> 9;
+	bool mapped = false;
+
+	if (!S_ISREG(raw->i_mode) && !S_ISDIR(raw->i_mode))
+		return 0;	/* fast symlinks and devices keep other things in i_block */
+	for (int i = 0; i < EXT2_N_BLOCKS; i++)
+		mapped |= raw->i_block[i] != 0;
+	if (raw->i_blocks % per_block || raw->i_blocks / per_block > EXT2_SB(sb)->s_blocks_count ||
+	    (mapped && !raw->i_blocks)) {
+		ext2_error(sb, __func__, "inode %lu: i_blocks %u does not match its blocks", ino,
+			   raw->i_blocks);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Check a raw inode before it is used (not the block numbers: get_block does). */
 static int ext2_check_raw(struct super_block *sb, unsigned long ino, const struct ext2_inode *raw)
 {
@@ -60,6 +81,8 @@ static int ext2_check_raw(struct super_block *sb, unsigned long ino, const struc
 			   (unsigned long long)size);
 		return -EIO;
 	}
+	if (ext2_check_i_blocks(sb, ino, raw))
+		return -EIO;
 	if (S_ISDIR(raw->i_mode) && (size & (sb->s_blocksize - 1))) {
 		ext2_error(sb, __func__, "directory %lu: size %llu is not whole blocks", ino,
 			   (unsigned long long)size);
@@ -248,11 +271,12 @@ int ext2_get_block(struct inode *inode, uint64_t iblock, bool create, uint32_t *
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	unsigned int offsets[4];
 	int depth = ext2_block_to_path(inode, iblock, offsets), err;
-	uint32_t *slot = &ei->i_data[offsets[0]], block, goal;
+	uint32_t *slot, block, goal;
 	struct buffer_head *bh = NULL;
 
 	if (!depth)
 		return -EFBIG;
+	slot = &ei->i_data[offsets[0]];
 	for (int level = 0;; level++) {
 		block = READ_ONCE(*slot);
 		if (block && !ext2_valid_block(inode->i_sb, block)) {

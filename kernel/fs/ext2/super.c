@@ -113,7 +113,7 @@ static const struct super_operations ext2_sops = {
 static int ext2_check_super(struct super_block *sb, const struct ext2_super_block *es,
 			    uint64_t dev_blocks)
 {
-	uint32_t bs = 1024u << es->s_log_block_size;
+	uint32_t bs;
 	uint64_t groups;
 
 	if (es->s_magic != EXT2_SUPER_MAGIC)
@@ -124,6 +124,7 @@ static int ext2_check_super(struct super_block *sb, const struct ext2_super_bloc
 	if (es->s_log_block_size > 2)
 		REFUSE("%s: block size 2^%u KiB is not supported (1, 2 or 4 KiB)\n",
 		       sb->s_bdev->name, es->s_log_block_size);
+	bs = 1024u << es->s_log_block_size;
 	if (es->s_feature_incompat & ~EXT2_FEATURE_INCOMPAT_SUPP)
 		REFUSE("%s: incompatible features 0x%x (an ext3/ext4 image? make it with mke2fs -t "
 		       "ext2)\n", sb->s_bdev->name, es->s_feature_incompat);
@@ -178,6 +179,13 @@ static bool in_group(struct ext2_sb_info *sbi, unsigned int g, uint32_t block, u
 	return block >= first && (uint64_t)block + n <= end;
 }
 
+/* Is block (the start of a bitmap or inode table, inside its group) on the
+ * super block or the descriptors after it? (They start the first group.) */
+static bool on_primary_super(struct ext2_sb_info *sbi, uint32_t block)
+{
+	return block < (uint64_t)sbi->s_first_data_block + 1 + sbi->s_gdb_count;
+}
+
 /* Read the descriptors that follow the super block and check every group's
  * bitmaps and inode table lie inside that group. */
 static int ext2_read_groups(struct super_block *sb, struct ext2_sb_info *sbi)
@@ -201,8 +209,13 @@ static int ext2_read_groups(struct super_block *sb, struct ext2_sb_info *sbi)
 		if (!in_group(sbi, g, gd->bg_block_bitmap, 1) ||
 		    !in_group(sbi, g, gd->bg_inode_bitmap, 1) ||
 		    !in_group(sbi, g, gd->bg_inode_table, itb))
-			REFUSE("%s: group %u: bitmap or inode table outside the group\n",
-			       sb->s_bdev->name, g);
+			REFUSE("%s: group %u: bitmap or inode table outside the group (run e2fsck "
+			       "on the image)\n", sb->s_bdev->name, g);
+		if (on_primary_super(sbi, gd->bg_block_bitmap) ||
+		    on_primary_super(sbi, gd->bg_inode_bitmap) ||
+		    on_primary_super(sbi, gd->bg_inode_table))
+			REFUSE("%s: group %u: bitmap or inode table on the super block or the group "
+			       "descriptors (run e2fsck on the image)\n", sb->s_bdev->name, g);
 	}
 	return 0;
 }
@@ -328,9 +341,16 @@ fail:
 	return err;
 }
 
+/* Unmount: the VFS has dropped every inode and called put_super. */
+static void ext2_kill_sb(struct super_block *sb)
+{
+	ext2_release_sbi(sb, EXT2_SB(sb));
+}
+
 static struct file_system_type ext2_fs_type = {
 	.name = "ext2",
 	.fill_super = ext2_fill_super,
+	.kill_sb = ext2_kill_sb,
 };
 
 void ext2_init(void)
