@@ -267,6 +267,10 @@ pte_t *pt_walk(phys_addr_t root, uintptr_t va, int target, bool alloc, int *leve
 {
 	UNREACHABLE("pt_walk");
 }
+pte_t *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr, spinlock_t **ptlp)
+{
+	UNREACHABLE("pte_offset_map_lock");
+}
 struct file *fget(unsigned int fd) { return NULL; }	/* no fd table: -EBADF */
 int get_unused_fd_flags(unsigned int flags) { return -EMFILE; }
 void fd_install(unsigned int fd, struct file *file) { UNREACHABLE("fd_install"); }
