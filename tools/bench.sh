@@ -44,7 +44,7 @@ fi
 if [ "${BENCH_FAULTS:-1}" = 1 ]; then
 	for policy in mmap vma; do
 		log="$B/bench-faults-$policy.log"
-		"$TOP/tools/qemu-run" "$ARCH" -c 4 -m 256M -a "init=/bin/faultbench fault_policy=$policy" \
+		"$TOP/tools/qemu-run" "$ARCH" -c 4 -m 256M -a "init=/bin/faultbench fault_policy=$policy -- ${FAULT_ROUNDS:-10}" \
 			-t 300 -l "$log" -- -mem-prealloc >/dev/null 2>&1
 		grep -a "faultbench:" "$log" | sed 's/^\[cpu[0-9]*\] //' || echo "faultbench ($policy): no output (log ${log#$TOP/})"
 	done

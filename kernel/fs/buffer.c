@@ -222,6 +222,17 @@ struct buffer_head *sb_getblk(struct super_block *sb, uint64_t block)
 	return bh;
 }
 
+struct buffer_head *sb_find_get_block(struct super_block *sb, uint64_t block)
+{
+	struct bcache *c = sb_bcache(sb);
+	struct buffer_head *bh;
+
+	spin_lock(&c->lock);
+	bh = find_get_buffer(c, block);
+	spin_unlock(&c->lock);
+	return bh;
+}
+
 void brelse(struct buffer_head *bh)
 {
 	struct bcache *c;

@@ -53,6 +53,8 @@ struct buffer_head *sb_bread(struct super_block *sb, uint64_t block);
 /* The buffer without reading it: for a block the caller overwrites whole
  * (zeroed and uptodate when it was not cached). NULL without memory. */
 struct buffer_head *sb_getblk(struct super_block *sb, uint64_t block);
+/* The cached buffer of block with a reference, or NULL: never reads or allocates. */
+struct buffer_head *sb_find_get_block(struct super_block *sb, uint64_t block);
 void brelse(struct buffer_head *bh);
 void mark_buffer_dirty(struct buffer_head *bh);
 int sync_dirty_buffer(struct buffer_head *bh);	/* write it now if dirty; 0 or -EIO */

@@ -4,11 +4,14 @@
  * filemap_fault; ext2 supplies the address_space operations that move a
  * folio to and from its blocks.
  *
- * Data blocks go through the buffer cache (the only path to the disk ext2
- * has, so a block is never cached twice with different contents): read_folio
- * copies the folio's blocks in (holes read as zeros) and ends the read before
- * it returns; writepage copies them out, marks the buffers dirty and ends the
- * writeback; fsync then writes the buffers and the inode.
+ * read_folio is asynchronous: it maps the folio's blocks (metadata through the
+ * buffer cache) and submits bios that read the data straight into the folio;
+ * the last completion ends the read (folio_end_read, IRQ context). A block that
+ * is in the buffer cache is copied from there instead, because writes go
+ * through the buffers: writepage copies the folio into its blocks' buffers,
+ * marks them dirty and ends the writeback; fsync and the flusher then write the
+ * buffers and the inode. So a buffer, when there is one, is never older than
+ * the disk, and a read never misses data still waiting in one.
  *
  * Block allocation happens at write(2) time, under i_rwsem, before the bytes
  * reach the page cache, so writepage (flusher, fsync, msync: folio locked, no
@@ -19,6 +22,8 @@
  * Lock order: i_rwsem -> folio lock -> i_alloc_mutex -> buffer locks.
  */
 #include "ext2.h"
+#include <blkdev.h>
+#include <slab.h>
 #include <string.h>
 
 /* Map file block iblock, allocating with create. Locks: takes i_alloc_mutex. */
@@ -35,48 +40,139 @@ static int ext2_map_block(struct inode *inode, uint64_t iblock, bool create, uin
 	return err;
 }
 
-/* Fill one block-sized piece of a folio from the disk (zeros for a hole). */
-static int read_folio_block(struct inode *inode, uint64_t iblock, char *dst)
-{
-	unsigned long bs = inode->i_sb->s_blocksize;
-	struct buffer_head *bh;
-	uint32_t block;
-	int err = ext2_map_block(inode, iblock, false, &block);
+/*
+ * One read_folio in flight: the folio is unlocked (folio_end_read) when the
+ * last of its bios completes. pending starts at 1, the submitter's own count,
+ * so an early completion cannot end the read while bios are still being built.
+ */
+struct ext2_read_ctx {
+	struct folio *folio;	/* [I] locked until the read ends */
+	int pending;		/* [a] bios in flight + the submitter */
+	bool failed;		/* [a] a block could not be mapped or read */
+};
 
-	if (err)
-		return err;
-	if (!block) {
-		memset(dst, 0, bs);
-		return 0;
-	}
-	bh = sb_bread(inode->i_sb, block);
-	if (!bh)
-		return -EIO;
-	memcpy(dst, bh->b_data, bs);
-	brelse(bh);
-	return 0;
+static void read_ctx_put(struct ext2_read_ctx *ctx)
+{
+	if (__atomic_sub_fetch(&ctx->pending, 1, __ATOMIC_ACQ_REL))
+		return;
+	folio_end_read(ctx->folio, !__atomic_load_n(&ctx->failed, __ATOMIC_RELAXED));
+	kfree(ctx);
 }
 
-/* a_ops->read_folio: synchronous; the folio is unlocked (folio_end_read) on return. */
+/* bio->end_io (IRQ context): one run of blocks arrived. */
+static void ext2_read_end_io(struct bio *bio)
+{
+	struct ext2_read_ctx *ctx = bio->private;
+
+	if (bio->status)
+		__atomic_store_n(&ctx->failed, true, __ATOMIC_RELAXED);
+	kfree(bio);
+	read_ctx_put(ctx);
+}
+
+/* Start reading n disk blocks from block into the folio at off; returns at once. */
+static void read_run_submit(struct super_block *sb, struct ext2_read_ctx *ctx,
+			    uint32_t block, unsigned int n, size_t off)
+{
+	struct bio *bio = n ? kzalloc(sizeof(*bio)) : NULL;
+
+	if (!n)
+		return;
+	if (!bio) {
+		__atomic_store_n(&ctx->failed, true, __ATOMIC_RELAXED);
+		return;
+	}
+	bio->bdev = sb->s_bdev;
+	bio->sector = (uint64_t)block * (sb->s_blocksize >> SECTOR_SHIFT);
+	bio->page = folio_page(ctx->folio);
+	bio->offset = (unsigned int)off;
+	bio->len = n * (unsigned int)sb->s_blocksize;
+	bio->op = REQ_OP_READ;
+	bio->end_io = ext2_read_end_io;
+	bio->private = ctx;
+	__atomic_add_fetch(&ctx->pending, 1, __ATOMIC_RELAXED);
+	submit_bio(bio);
+}
+
+/*
+ * A block ext2 wrote through the buffer cache may still be dirty there (the
+ * folio was written back to the buffer, then evicted): the buffer is newer than
+ * the disk, so copy it. Sleeps: yes (the buffer's lock).
+ */
+static bool copy_cached_block(struct super_block *sb, uint32_t block, char *dst)
+{
+	struct buffer_head *bh = sb_find_get_block(sb, block);
+	bool hit = false;
+
+	if (!bh)
+		return false;
+	mutex_lock(&bh->b_lock);
+	if (bh->b_state & BH_Uptodate) {
+		memcpy(dst, bh->b_data, bh->b_size);
+		hit = true;
+	}
+	mutex_unlock(&bh->b_lock);
+	brelse(bh);
+	return hit;
+}
+
+/*
+ * Map every block of the folio and start the reads: holes and the part past
+ * i_size become zeros, cached buffers are copied, the rest is read straight
+ * into the folio, physically contiguous blocks in one bio.
+ */
+static void ext2_read_blocks(struct inode *inode, struct ext2_read_ctx *ctx)
+{
+	struct super_block *sb = inode->i_sb;
+	unsigned long bs = sb->s_blocksize;
+	loff_t pos = folio_pos(ctx->folio), size = i_size_read(inode);
+	char *va = folio_address(ctx->folio);
+	uint32_t run = 0, block;
+	unsigned int n = 0;
+	size_t off, run_off = 0;
+
+	for (off = 0; off < PAGE_SIZE; off += bs) {
+		if (pos + (loff_t)off >= size) {
+			memset(va + off, 0, PAGE_SIZE - off);	/* past the end: zeros */
+			break;
+		}
+		if (ext2_map_block(inode, (uint64_t)(pos + (loff_t)off) / bs, false, &block)) {
+			__atomic_store_n(&ctx->failed, true, __ATOMIC_RELAXED);
+			break;
+		}
+		if (n && block == run + n) {
+			n++;				/* extends the run */
+			continue;
+		}
+		read_run_submit(sb, ctx, run, n, run_off);
+		n = 0;
+		if (!block)
+			memset(va + off, 0, bs);	/* a hole */
+		else if (!copy_cached_block(sb, block, va + off))
+			run = block, n = 1, run_off = off;
+	}
+	read_run_submit(sb, ctx, run, n, run_off);
+}
+
+/*
+ * a_ops->read_folio: asynchronous, like Linux's mpage reads: returns once the
+ * I/O is started; the completion marks the folio uptodate (or PG_error) and
+ * unlocks it, so readahead has its whole window in flight at once.
+ */
 static int ext2_read_folio(struct file *file, struct folio *folio)
 {
-	struct inode *inode = folio_mapping(folio)->host;
-	unsigned long bs = inode->i_sb->s_blocksize;
-	loff_t pos = folio_pos(folio), size = i_size_read(inode);
-	char *va = folio_address(folio);
-	int err = 0;
+	struct ext2_read_ctx *ctx = kzalloc(sizeof(*ctx));
 
 	(void)file;
-	for (size_t off = 0; off < PAGE_SIZE && !err; off += bs) {
-		if (pos + (loff_t)off >= size)
-			memset(va + off, 0, PAGE_SIZE - off);	/* past the end: zeros */
-		else
-			err = read_folio_block(inode, (uint64_t)(pos + (loff_t)off) / bs, va + off);
-		if (pos + (loff_t)off >= size)
-			break;
+	if (!ctx) {
+		folio_end_read(folio, false);
+		return 0;
 	}
-	folio_end_read(folio, err == 0);
-	return 0;	/* an error shows as !uptodate (PG_error), as for an async read */
+	ctx->folio = folio;
+	ctx->pending = 1;
+	ext2_read_blocks(folio_mapping(folio)->host, ctx);
+	read_ctx_put(ctx);
+	return 0;	/* an error shows as !uptodate (PG_error) */
 }
 
 static bool all_zero(const char *p, size_t n)
