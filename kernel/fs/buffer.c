@@ -1,8 +1,9 @@
 /*
  * buffer.c - the buffer cache over the block layer (<buffer_head.h>).
  *
- * One list per super block, most recently used last, under bcache_lock (a
- * spinlock: nothing sleeps under it). A buffer is read once (b_lock keeps a
+ * One list per super block, most recently used last, and a hash table of
+ * chains by block number for lookups, both under bcache_lock (a spinlock:
+ * nothing sleeps under it). A buffer is read once (b_lock keeps a
  * second reader waiting instead of reading it again) with one bio of a
  * whole block (at most a page) and submit_bio_wait. Dirty buffers are
  * written by sync_blockdev/sync_dirty_buffer only (no flusher for metadata
@@ -15,11 +16,26 @@
 #include <slab.h>
 #include <string.h>
 
+#define BCACHE_HASH	256		/* chains; a power of two */
+
 struct bcache {
 	spinlock_t lock;
 	struct list_head lru;		/* [C] every buffer */
+	struct list_head hash[BCACHE_HASH];	/* [C] every buffer, by b_blocknr */
 	unsigned int nr;		/* [C] */
 };
+
+static struct list_head *bcache_chain(struct bcache *c, uint64_t block)
+{
+	return &c->hash[(block ^ (block >> 8)) & (BCACHE_HASH - 1)];
+}
+
+/* Take bh off the cache's lists. Locks: bcache lock (or the cache is private). */
+static void bcache_unlink(struct buffer_head *bh)
+{
+	list_del(&bh->b_lru);
+	list_del(&bh->b_hash);
+}
 
 static struct bcache *sb_bcache(struct super_block *sb)
 {
@@ -34,6 +50,8 @@ int buffer_cache_init(struct super_block *sb)
 		return -ENOMEM;
 	spin_lock_init(&c->lock, "bcache_lock");
 	INIT_LIST_HEAD(&c->lru);
+	for (int i = 0; i < BCACHE_HASH; i++)
+		INIT_LIST_HEAD(&c->hash[i]);
 	sb->s_bcache = c;
 	return 0;
 }
@@ -53,7 +71,7 @@ void buffer_cache_destroy(struct super_block *sb)
 		return;
 	list_for_each_entry_safe(bh, n, &c->lru, b_lru) {
 		WARN_ON(bh->b_count);
-		list_del(&bh->b_lru);
+		bcache_unlink(bh);
 		free_buffer(bh);
 	}
 	kfree(c);
@@ -72,7 +90,7 @@ static void shrink_locked(struct bcache *c, struct list_head *out)
 			break;
 		if (bh->b_count || (READ_ONCE(bh->b_state) & BH_Dirty))
 			continue;
-		list_del(&bh->b_lru);
+		bcache_unlink(bh);
 		list_add_tail(&bh->b_lru, out);
 		c->nr--;
 	}
@@ -96,7 +114,7 @@ unsigned long buffer_cache_invalidate(struct super_block *sb)
 	list_for_each_entry_safe(bh, n, &c->lru, b_lru) {
 		if (bh->b_count || (READ_ONCE(bh->b_state) & BH_Dirty))
 			continue;
-		list_del(&bh->b_lru);
+		bcache_unlink(bh);
 		list_add_tail(&bh->b_lru, &victims);
 		c->nr--;
 	}
@@ -113,7 +131,7 @@ static struct buffer_head *find_get_buffer(struct bcache *c, uint64_t block)
 	struct buffer_head *bh;
 
 	assert_spin_locked(&c->lock);
-	list_for_each_entry(bh, &c->lru, b_lru) {
+	list_for_each_entry(bh, bcache_chain(c, block), b_hash) {
 		if (bh->b_blocknr == block) {
 			bh->b_count++;
 			list_del(&bh->b_lru);		/* most recently used last */
@@ -158,6 +176,7 @@ static struct buffer_head *getblk(struct super_block *sb, uint64_t block)
 			bh = fresh;
 			fresh = NULL;
 			list_add_tail(&bh->b_lru, &c->lru);
+			list_add(&bh->b_hash, bcache_chain(c, block));
 			c->nr++;
 			shrink_locked(c, &victims);
 		}
@@ -271,33 +290,42 @@ int sync_dirty_buffer(struct buffer_head *bh)
 	return err;
 }
 
-/* A dirty buffer with a reference, or NULL. */
-static struct buffer_head *next_dirty(struct bcache *c)
+#define SYNC_BATCH	32
+
+/* Up to SYNC_BATCH dirty buffers, each with a reference: one walk of the cache
+ * per batch, not per buffer. Returns how many. */
+static unsigned int collect_dirty(struct bcache *c, struct buffer_head **out)
 {
 	struct buffer_head *bh;
+	unsigned int n = 0;
 
 	spin_lock(&c->lock);
 	list_for_each_entry(bh, &c->lru, b_lru) {
-		if (READ_ONCE(bh->b_state) & BH_Dirty) {
-			bh->b_count++;
-			spin_unlock(&c->lock);
-			return bh;
-		}
+		if (!(READ_ONCE(bh->b_state) & BH_Dirty))
+			continue;
+		bh->b_count++;
+		out[n++] = bh;
+		if (n == SYNC_BATCH)
+			break;
 	}
 	spin_unlock(&c->lock);
-	return NULL;
+	return n;
 }
 
 int sync_blockdev(struct super_block *sb)
 {
 	struct bcache *c = sb_bcache(sb);
-	struct buffer_head *bh;
+	struct buffer_head *batch[SYNC_BATCH];
+	unsigned int n, i;
 	int err = 0;
 	struct bio flush = { .bdev = sb->s_bdev, .op = REQ_OP_FLUSH };
 
-	while (!err && (bh = next_dirty(c))) {	/* stop at the first error: it stays dirty */
-		err = sync_dirty_buffer(bh);
-		brelse(bh);
+	while (!err && (n = collect_dirty(c, batch))) {
+		for (i = 0; i < n; i++) {	/* stop at the first error: it stays dirty */
+			if (!err)
+				err = sync_dirty_buffer(batch[i]);
+			brelse(batch[i]);
+		}
 	}
 	if (submit_bio_wait(&flush) && !err)
 		err = -EIO;

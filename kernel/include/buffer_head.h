@@ -43,6 +43,7 @@ struct buffer_head {
 	int b_count;			/* [C] users */
 	struct mutex b_lock;
 	struct list_head b_lru;		/* [C] on the cache, most recently used last */
+	struct list_head b_hash;	/* [C] on its hash chain (by b_blocknr) */
 };
 
 /* The cache of one super block (its s_bdev and s_blocksize). */
