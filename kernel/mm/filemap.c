@@ -861,6 +861,24 @@ static vm_fault_t filemap_retry(const struct vm_fault *vmf, struct folio *folio,
 	return (ret & ~VM_FAULT_ERROR) | retry;
 }
 
+/*
+ * A hit on the PG_readahead mark (Linux's do_async_mmap_readahead): the next
+ * window is read while the fault lock is dropped (when it may be), so the
+ * fault ends in VM_FAULT_RETRY even though this folio is there; the retry maps
+ * it. The readahead itself only maps blocks and submits bios.
+ */
+static void do_async_mmap_readahead(struct vm_fault *vmf, struct file *file, struct file **fpin,
+				    struct folio *folio, int *reason)
+{
+	struct address_space *mapping = file->f_inode->i_mapping;
+
+	*fpin = maybe_unlock_mmap_for_io(vmf, *fpin);
+	if (*fpin)
+		*reason = PGFAULT_RETRY_READ;
+	page_cache_async_readahead(mapping, &file->f_ra, *fpin ? *fpin : file, folio,
+				   folio_index(folio), 1);
+}
+
 /* First lookup: hit (counted), or a miss that starts readahead (maybe dropping the lock). */
 static struct folio *filemap_fault_find(struct vm_fault *vmf, struct file *file,
 					struct file **fpin, vm_fault_t *ret, int *reason)
@@ -874,7 +892,7 @@ static struct folio *filemap_fault_find(struct vm_fault *vmf, struct file *file,
 		if (!folio_test_uptodate(folio))
 			*ret |= VM_FAULT_MAJOR;		/* its I/O is still in flight */
 		if (folio_test_readahead(folio) && !(vmf->flags & FAULT_FLAG_TRIED))
-			page_cache_async_readahead(mapping, &file->f_ra, file, folio, index, 1);
+			do_async_mmap_readahead(vmf, file, fpin, folio, reason);
 		return folio;
 	}
 	count_vm_event(PGCACHE_MISS);

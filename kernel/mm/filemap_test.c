@@ -267,6 +267,53 @@ KTEST(pc_fault_retry_protocol)
 	pc_file_free(&pf);
 }
 
+/*
+ * A hit on the readahead mark (do_async_mmap_readahead): a first try starts the
+ * next window with the lock dropped and returns VM_FAULT_RETRY without MAJOR
+ * although the page is uptodate; the retry (no TRIED: it was not major) maps it.
+ * A TRIED attempt never starts async readahead.
+ */
+KTEST(pc_fault_async_readahead_drops_lock)
+{
+	struct pc_file pf;
+	struct mm_struct *mm = mm_alloc();
+	struct pc_counts c0, c1;
+	struct folio *folio;
+	unsigned long addr;
+	bool locked;
+	vm_fault_t r;
+	phys_addr_t pa;
+	int err;
+
+	KT_ASSERT(t, mm && pc_file_make(&pf, O_RDONLY));
+	addr = do_mmap(mm, 0, NPAGES * PAGE_SIZE, PROT_READ, MAP_PRIVATE, pf.file, 0);
+	KT_ASSERT(t, !IS_ERR_VALUE(addr));
+	folio = read_mapping_folio(pf.inode->i_mapping, 1, pf.file, &err);
+	KT_ASSERT(t, folio);
+	folio_set_flag(folio, PG_readahead);
+	pc_counts(&c0);
+	r = attempt(mm, addr + PAGE_SIZE, FAULT_FLAG_TRIED, &locked);
+	KT_EXPECT(t, r == 0 && locked);				/* TRIED: mapped, no readahead */
+	KT_EXPECT(t, folio_test_readahead(folio));
+	mmap_write_lock(mm);
+	zap_page_range(find_vma(mm, addr), addr, addr + NPAGES * PAGE_SIZE);
+	mmap_write_unlock(mm);
+	r = attempt(mm, addr + PAGE_SIZE, 0, &locked);
+	pc_counts(&c1);
+	KT_EXPECT_EQ(t, r, VM_FAULT_RETRY);			/* not MAJOR: the page was there */
+	KT_EXPECT(t, !locked);
+	KT_EXPECT(t, !folio_test_readahead(folio));		/* the next window was started */
+	KT_EXPECT(t, !follow_pte(mm, addr + PAGE_SIZE, &pa, NULL));
+	KT_EXPECT_EQ(t, c1.retry_read - c0.retry_read, 1);
+	KT_EXPECT_EQ(t, c1.maj, c0.maj);
+	r = attempt(mm, addr + PAGE_SIZE, 0, &locked);
+	KT_EXPECT(t, r == 0 && locked);
+	KT_EXPECT(t, follow_pte(mm, addr + PAGE_SIZE, &pa, NULL) && *(char *)__va(pa) == 'b');
+	folio_put(folio);
+	mmput(mm);
+	pc_file_free(&pf);
+}
+
 /* ---- writeback: a_ops whose "disk" is a kernel buffer ------------------------------ */
 
 static char *test_disk;		/* NPAGES pages */
