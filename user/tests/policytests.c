@@ -491,8 +491,9 @@ static int check_retry_vma(const struct fl_vmstat *d)
 	return check_vma_accounting(d);
 }
 
-/* uptodate: like vma, but an uptodate folio never causes a retry: each retry was a
- * major one (TRIED afterwards), so the mmap_lock loop never retries again. */
+/* uptodate: like vma, but an uptodate folio's lock is waited for holding the fault lock:
+ * a retry is for a folio being read (major, TRIED afterwards) or for starting the next
+ * readahead window (the folio is uptodate), so the mmap_lock loop never retries again. */
 static int check_uptodate(const struct fl_vmstat *d)
 {
 	EXPECT(d->vma_lock_retry >= 1, "no fault dropped the VMA lock for I/O");
