@@ -22,6 +22,7 @@ enum vm_event_item {
 	FAULT_SIGBUS,		/* faults that ended in SIGBUS */
 	UACCESS_EFAULT,		/* copy_*_user and friends returned -EFAULT */
 	OOM_KILL,		/* processes killed because a fault found no memory */
+	PGSTEAL_DIRECT,		/* clean page-cache folios and buffers freed by a fault out of memory */
 	/* page cache (kernel/mm/filemap.c, readahead.c, page-writeback.c) */
 	PGMAJFAULT,		/* file faults that had to read (cache miss) */
 	PGCACHE_HIT,		/* read(2)/fault lookups that found the folio uptodate */

@@ -17,7 +17,7 @@
  *     RETRY      -> lock already dropped: flags |= FAULT_FLAG_TRIED, retry
  *     COMPLETED  -> lock already dropped: done
  *     otherwise  -> mmap_read_unlock
- *     error bits -> OOM: kill the process; SIGBUS; SIGSEGV
+ *     error bits -> OOM: reclaim clean page cache, else the OOM killer; SIGBUS; SIGSEGV
  *
  * In front of "retry:" sits one attempt under the per-VMA lock
  * (lock_vma_under_rcu) for user faults: see fault_locked_loop() below for
@@ -37,6 +37,7 @@
 #include <sched.h>
 #include <page_alloc.h>
 #include <oom.h>
+#include <fs.h>
 #include <printk.h>
 #include <trace.h>
 #include <uapi/faultline/signal.h>
@@ -138,6 +139,23 @@ static void bad_area(struct pt_regs *regs, unsigned long addr, unsigned int flag
 static uint64_t last_oom_kill_ns;	/* [a] arch_time_ns() of the last OOM kill */
 
 /*
+ * Before anyone is killed, give back what costs nothing to get again: clean,
+ * unmapped, unused page-cache folios and buffers (the drop_caches walk). A
+ * small stand-in for Linux's direct reclaim, which the allocator runs itself;
+ * here the fault path does it once its fault lock is released, the only place
+ * a failed allocation is known to be allowed to sleep. true: something was
+ * freed, let the access fault again. Sleeps: yes.
+ */
+static bool reclaim_page_cache(void)
+{
+	struct drop_caches_result res;
+
+	drop_pagecache(&res);
+	count_vm_events(PGSTEAL_DIRECT, res.folios + res.buffers);
+	return res.folios + res.buffers > 0;
+}
+
+/*
  * A user fault found no free page: the OOM killer (kernel/task/oom_kill.c)
  * kills the process with the most resident pages, which need not be ours.
  * Like Linux's "an OOM victim is already exiting" back-off: within a second of
@@ -156,6 +174,8 @@ static void pagefault_out_of_memory(struct pt_regs *regs, unsigned long addr, un
 	}
 	if (fatal_signal_pending(current))
 		return;			/* already killed: the signal ends us on the way out */
+	if (reclaim_page_cache())
+		return;			/* the access faults again */
 	last = __atomic_load_n(&last_oom_kill_ns, __ATOMIC_RELAXED);
 	if (last && now - last < OOM_VICTIM_GRACE_NS) {
 		msleep(10);

@@ -28,6 +28,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[COW_FAULT] = "cow_fault",	[COW_REUSE] = "cow_reuse",
 	[FAULT_SEGV] = "segv",		[FAULT_SIGBUS] = "sigbus",
 	[UACCESS_EFAULT] = "efault",	[OOM_KILL] = "oom_kill",
+	[PGSTEAL_DIRECT] = "pgsteal_direct",
 	[PGMAJFAULT] = "pgmajfault",	[PGCACHE_HIT] = "pgcache_hit",
 	[PGCACHE_MISS] = "pgcache_miss",
 	[PGFAULT_RETRY_READ] = "pgfault_retry_read",
