@@ -165,29 +165,12 @@ long sys_rmdir(const char __user *path)
 	return do_remove(path, true);
 }
 
-static int lookup_user(const char __user *upath, struct dentry **out)
-{
-	struct dentry *root, *cwd;
-	int err;
-	char *path = getname(upath, &err);
-
-	if (!path)
-		return err;
-	root = vfs_root();
-	cwd = current_cwd();
-	err = path_lookupat(root, cwd, path, out, NULL);
-	dput(cwd);
-	dput(root);
-	putname(path);
-	return err;
-}
-
 long sys_link(const char __user *oldpath, const char __user *newpath)
 {
 	struct dentry *old, *d;
 	struct inode *dinode;
 	struct parent p;
-	int err = lookup_user(oldpath, &old);
+	int err = user_path(oldpath, &old);
 
 	if (err)
 		return err;
@@ -336,7 +319,7 @@ int vfs_truncate(struct inode *inode, loff_t size)
 long sys_truncate(const char __user *upath, long length)
 {
 	struct dentry *d;
-	int err = lookup_user(upath, &d);
+	int err = user_path(upath, &d);
 
 	if (err)
 		return err;

@@ -21,6 +21,9 @@ struct dentry *current_cwd(void);
  * -EFAULT or -ENAMETOOLONG in *err when NULL. */
 char *getname(const char __user *upath, int *err);
 void putname(char *name);
+/* The dentry a user path names, from the caller's root and cwd (a reference in
+ * *out), or the error of getname/path_lookupat. Sleeps: yes. */
+int user_path(const char __user *upath, struct dentry **out);
 
 /* inode.c */
 void inode_init(struct inode *inode, struct super_block *sb, umode_t mode);

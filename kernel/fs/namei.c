@@ -285,6 +285,23 @@ void putname(char *name)
 	kfree(name);
 }
 
+int user_path(const char __user *upath, struct dentry **out)
+{
+	struct dentry *root, *cwd;
+	int err;
+	char *path = getname(upath, &err);
+
+	if (!path)
+		return err;
+	root = vfs_root();
+	cwd = current_cwd();
+	err = path_lookupat(root, cwd, path, out, NULL);
+	dput(cwd);
+	dput(root);
+	putname(path);
+	return err;
+}
+
 long sys_getcwd(char __user *ubuf, unsigned long size)
 {
 	char *buf = kmalloc(PATH_MAX);

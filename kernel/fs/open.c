@@ -244,18 +244,9 @@ void exit_fs(struct process *p)
 long sys_chdir(const char __user *upath)
 {
 	struct process *proc = current->proc;
-	struct dentry *root, *cwd, *d, *old = NULL;
-	int err;
-	char *path = getname(upath, &err);
+	struct dentry *d, *old = NULL;
+	int err = user_path(upath, &d);
 
-	if (!path)
-		return err;
-	root = vfs_root();
-	cwd = current_cwd();
-	err = path_lookupat(root, cwd, path, &d, NULL);
-	dput(cwd);
-	dput(root);
-	putname(path);
 	if (err)
 		return err;
 	if (!S_ISDIR(d->d_inode->i_mode)) {

@@ -23,24 +23,6 @@ long sys_fstat(unsigned int fd, struct stat __user *statbuf)
 	return ret;
 }
 
-/* The dentry a user path names (a reference in *out). */
-static int user_path(const char __user *upath, struct dentry **out)
-{
-	struct dentry *root, *cwd;
-	int err;
-	char *path = getname(upath, &err);
-
-	if (!path)
-		return err;
-	root = vfs_root();
-	cwd = current_cwd();
-	err = path_lookupat(root, cwd, path, out, NULL);
-	dput(cwd);
-	dput(root);
-	putname(path);
-	return err;
-}
-
 long sys_stat(const char __user *upath, struct stat __user *statbuf)
 {
 	struct dentry *d;
