@@ -12,7 +12,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#ifndef PAGE			/* a program may define its own type of it first */
 #define PAGE	4096UL
+#endif
 
 /* Print why the test failed and fail it; usage: return fail("...", ...). */
 static inline int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

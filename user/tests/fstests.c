@@ -37,21 +37,8 @@
 #define RESULTS		"/tmp/fstests-result"	/* left for the host's check */
 #define SKIP		77			/* exit code of a skipped test */
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
+#include "common.h"		/* fail, EXPECT, wait_code, struct test */
 
-	printf("    ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return 1;
-}
-
-#define EXPECT(cond, ...) do { if (!(cond)) return fail(__VA_ARGS__); } while (0)
 #define ERR strerror(errno)
 
 /* ---- helpers ---- */
@@ -75,17 +62,6 @@ static long diff_pat(const uint8_t *buf, unsigned int s, uint64_t off, size_t n)
 		if (buf[i] != pat(s, off + i))
 			return (long)i;
 	return -1;
-}
-
-static int wait_code(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
 }
 
 static pid_t fork_flushed(void)
@@ -1246,10 +1222,7 @@ static int durability(void)
 
 /* ---- runner ---- */
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct test tests[] = {
 	{ "large_file", test_large_file },
 	{ "random_model", test_random_model },
 	{ "mmap_shared_holes", test_mmap_shared_holes },
@@ -1282,16 +1255,6 @@ static int unknown_name(int argc, char **argv)
 			return printf("fstests: no test '%s' (durability alone: the power-loss "
 				      "boot)\n", argv[a]), 1;
 	}
-	return 0;
-}
-
-static int selected(int i, int argc, char **argv)
-{
-	if (argc < 2)
-		return 1;
-	for (int a = 1; a < argc; a++)
-		if (strcmp(argv[a], tests[i].name) == 0)
-			return 1;
 	return 0;
 }
 
@@ -1356,7 +1319,7 @@ int main(int argc, char **argv)
 	if ((mkdir(DIR_T, 0755) < 0 && errno != EEXIST) || (mkdir(RESULTS, 0755) < 0 && errno != EEXIST))
 		return printf("fstests: cannot make %s, %s: %s\n", DIR_T, RESULTS, ERR), 1;
 	for (int i = 0; i < NTESTS; i++) {
-		if (!selected(i, argc, argv))
+		if (!test_selected(tests[i].name, argc, argv))
 			continue;
 		code = run_one(i);
 		passed += code == 0;
